@@ -1,0 +1,18 @@
+# CDash settings for `ctest -D Experimental` / `ctest -M Nightly -T Submit`.
+# The drop site comes from the environment so nothing site-specific or secret is committed:
+#   MULTITIER_CDASH_SITE   host[:port] of the CDash server (default: localhost)
+#   MULTITIER_CDASH_METHOD http or https (default: https)
+set(CTEST_PROJECT_NAME "multitier")
+set(CTEST_NIGHTLY_START_TIME "01:00:00 UTC")
+if(DEFINED ENV{MULTITIER_CDASH_SITE})
+  set(CTEST_DROP_SITE "$ENV{MULTITIER_CDASH_SITE}")
+else()
+  set(CTEST_DROP_SITE "localhost")
+endif()
+if(DEFINED ENV{MULTITIER_CDASH_METHOD})
+  set(CTEST_DROP_METHOD "$ENV{MULTITIER_CDASH_METHOD}")
+else()
+  set(CTEST_DROP_METHOD "https")
+endif()
+set(CTEST_DROP_LOCATION "/submit.php?project=multitier")
+set(CTEST_DROP_SITE_CDASH TRUE)
