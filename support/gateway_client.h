@@ -44,7 +44,8 @@ struct RecordRequest {
   std::vector<std::string> tags;
 };
 
-// Serialises a search request as the contract's JSON body.
+// Serialises a request as the contract's JSON body, compact, fields in the seed's order;
+// query_role and exclude_ids are left out when empty, use_playbook is always written.
 std::string to_json(const SearchRequest& request);
 std::string to_json(const RecordRequest& request);
 
@@ -52,28 +53,51 @@ std::string to_json(const RecordRequest& request);
 // with string id, number distance, string corpus; at most k entries; no duplicate id; no id of
 // exclude_ids; corpus among the requested corpora; ascending distance when !use_playbook;
 // playbook counters, when present, non-negative integers. Pure; safe to fuzz.
+//
+// Details: a body that is not UTF-8 JSON, holds a NUL byte or nests deeper than 64 levels is
+// bad_json ("bad JSON at offset N: <reason>"). Every rule above is a contract failure whose
+// message starts with the rule's name (top_level, results_missing, results_type, result_type,
+// id_type, distance_type, corpus_type, metadata_type, k_bound, unknown_corpus, distance_order,
+// duplicate_id, excluded_id, playbook_counter) and names the offending id. "metadata" must be an
+// object when present and is kept as compact JSON text; null counts as absent for metadata and
+// the counters (as the Go client reads them). Distances equal within 1e-6 (relative) count as
+// ordered. `out` is unspecified on failure. Scratch buffers are per thread: no allocation
+// beyond `out` for ordinary answers.
 Failure parse_search_response(std::string_view body, const SearchRequest& request,
                               SearchResponse& out);
 
 class GatewayClient {
  public:
-  // base_url like "http://127.0.0.1:4110" (no trailing slash needed).
+  // base_url like "http://127.0.0.1:4110" (a trailing slash is dropped).
   GatewayClient(std::string base_url, HttpOptions options = {});
 
+  // Every call: a transfer failure as HttpClient reports it; a status other than 200 is
+  // http_status, "<METHOD> <path>: status N: <first 120 bytes of the body>" (control characters
+  // replaced); then the body checks below, their messages prefixed with "<METHOD> <path>: ".
+  // POST /v1/matrix/search, checked by parse_search_response.
   Failure search(const SearchRequest& request, SearchResponse& out);
+  // POST /v1/matrix/playbooks/record; the body must be JSON (its content is ignored).
   Failure record(const RecordRequest& request);
+  // DELETE /vectors/index/{name} (name percent-encoded); the body must be JSON.
   Failure delete_index(const std::string& name);
-  // The seed's sanity search: {"query_text":"test","corpora":[corpus],"k":1,"per_corpus_k":1}
-  // must answer 200 with a contract-valid body.
+  // The seed's sanity search: {"query_text":"test","corpora":[corpus],"k":1,"per_corpus_k":1,
+  // "use_playbook":false} must answer 200 with a contract-valid body.
   Failure probe(const std::string& corpus);
 
   const std::string& base_url() const { return base_url_; }
 
  private:
-  Failure post_expect_200(const std::string& path, const std::string& body, HttpResponse& out);
+  // Sends and checks the status; on success the body is in response_.
+  Failure exchange(std::string_view method, const std::string& url, std::string_view body);
+  Failure expect_json_body(std::string_view method, const std::string& url);
 
   std::string base_url_;
+  std::string search_url_;
+  std::string record_url_;
+  std::string delete_url_;    // rebuilt per call
   HttpClient http_;
+  HttpResponse response_;     // reused: keeps its capacity across calls
+  SearchResponse probe_out_;
 };
 
 }  // namespace multitier

@@ -29,9 +29,11 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Sends one request (body sent as application/json when non-empty). On a transfer failure
-  // returns connect / timeout / transport / oversize and leaves `out` unspecified; otherwise
-  // fills `out` (any status) and returns no failure. Never throws for network conditions.
+  // Sends one request (body sent as application/json when non-empty; GET, POST or any other
+  // method name). On a transfer failure returns connect / timeout / transport / oversize and
+  // leaves `out` unspecified; otherwise fills `out` (any status) and returns no failure. Never
+  // throws for network conditions. Reuse one `out` across calls: its body keeps its capacity.
+  // Messages read "<METHOD> <path>: <curl's error text> (curl <code>)".
   Failure request(std::string_view method, const std::string& url, std::string_view body,
                   HttpResponse& out);
 
@@ -39,5 +41,9 @@ class HttpClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The path part of an absolute URL: "/v1/matrix/search" for "http://h:1/v1/matrix/search", "/"
+// when there is none. Failure messages name the path rather than the whole URL.
+std::string_view url_path(std::string_view url);
 
 }  // namespace multitier

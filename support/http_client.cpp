@@ -1,0 +1,161 @@
+#include "support/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+namespace multitier {
+namespace {
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      throw std::runtime_error("curl_global_init failed");
+    }
+  });
+}
+
+FailureKind classify(CURLcode code, bool over_cap) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return FailureKind::connect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return FailureKind::timeout;
+    case CURLE_FILESIZE_EXCEEDED:
+      return FailureKind::oversize;
+    case CURLE_WRITE_ERROR:
+      return over_cap ? FailureKind::oversize : FailureKind::transport;
+    default:
+      return FailureKind::transport;
+  }
+}
+
+}  // namespace
+
+std::string_view url_path(std::string_view url) {
+  std::size_t scheme_end = url.find("://");
+  std::size_t host_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  std::size_t path_start = url.find('/', host_start);
+  return path_start == std::string_view::npos ? std::string_view("/") : url.substr(path_start);
+}
+
+struct HttpClient::Impl {
+  HttpOptions options;
+  CURL* curl = nullptr;
+  curl_slist* headers = nullptr;
+  char error_text[CURL_ERROR_SIZE] = {};
+  std::string* sink = nullptr;  // the body of the request in flight
+  bool over_cap = false;
+  std::string url;              // last URL and method set on the handle, to skip redundant setopts
+  std::string method;
+
+  static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    std::size_t bytes = size * count;
+    if (self->sink->size() + bytes > self->options.max_body_bytes) {
+      self->over_cap = true;
+      return 0;  // anything but `bytes` makes curl abort with CURLE_WRITE_ERROR
+    }
+    self->sink->append(data, bytes);
+    return bytes;
+  }
+
+  explicit Impl(HttpOptions opts) : options(opts) {
+    global_init_once();
+    curl = curl_easy_init();
+    if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
+    // "Expect:" with no value stops curl from sending Expect: 100-continue on large bodies.
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Expect:");
+    if (headers == nullptr) throw std::runtime_error("curl_slist_append failed");
+
+    // NOSIGNAL: no SIGALRM handler installed around each transfer (costly, unsafe in threads).
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, options.timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+    // Rejects a declared Content-Length over the cap before any byte is read.
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options.max_body_bytes));
+    // The suite measures the gateway itself: never route through a proxy from the environment.
+    curl_easy_setopt(curl, CURLOPT_PROXY, "");
+  }
+
+  ~Impl() {
+    curl_easy_cleanup(curl);
+    curl_slist_free_all(headers);
+  }
+
+  void set_target(std::string_view new_method, const std::string& new_url, std::string_view body) {
+    if (new_url != url) {
+      url = new_url;
+      curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    }
+    if (new_method == "GET" && body.empty()) {
+      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      // Never null: a null POSTFIELDS makes curl read the body from its read callback (stdin).
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.empty() ? "" : body.data());
+    }
+    if (new_method != method) {
+      method = new_method;
+      bool standard = method == "GET" || method == "POST";
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, standard ? nullptr : method.c_str());
+    }
+  }
+
+  Failure failure(FailureKind kind, std::string_view what, const std::string& target) const {
+    std::string message = method;
+    message += ' ';
+    message += url_path(target);
+    message += ": ";
+    message += what;
+    return {kind, std::move(message)};
+  }
+};
+
+HttpClient::HttpClient(HttpOptions options) : impl_(std::make_unique<Impl>(options)) {}
+
+HttpClient::~HttpClient() = default;
+
+Failure HttpClient::request(std::string_view method, const std::string& url, std::string_view body,
+                            HttpResponse& out) {
+  Impl& im = *impl_;
+  im.set_target(method, url, body);
+  out.status = 0;
+  out.body.clear();
+  out.body.reserve(std::min<std::size_t>(im.options.max_body_bytes, 16 * 1024));
+  im.sink = &out.body;
+  im.over_cap = false;
+  im.error_text[0] = '\0';
+
+  CURLcode code = curl_easy_perform(im.curl);
+  im.sink = nullptr;
+  if (code != CURLE_OK) {
+    FailureKind kind = classify(code, im.over_cap);
+    if (kind == FailureKind::oversize) {
+      return im.failure(kind, "body exceeds the " + std::to_string(im.options.max_body_bytes) +
+                                  "-byte cap", url);
+    }
+    std::string what = im.error_text[0] != '\0' ? im.error_text : curl_easy_strerror(code);
+    what += " (curl ";
+    what += std::to_string(static_cast<int>(code));
+    what += ')';
+    return im.failure(kind, what, url);
+  }
+  curl_easy_getinfo(im.curl, CURLINFO_RESPONSE_CODE, &out.status);
+  return Failure::ok();
+}
+
+}  // namespace multitier
