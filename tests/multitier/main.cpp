@@ -56,6 +56,7 @@ int write_reports(const multitier::Suite& suite) {
   report.thresholds = suite.thresholds();
   report.registry = &suite.total();
   report.wall_s = suite.wall_s();
+  report.started_at = suite.started_at();
   report.verdicts = evaluate(suite.total(), report.thresholds);
   if (suite.interrupted()) {
     report.partial = true;
