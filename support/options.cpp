@@ -74,19 +74,29 @@ Millis duration_option(const po::variables_map& vm, const char* name) {
   return *d;
 }
 
-std::map<Scenario, Millis> parse_budgets(std::string_view text) {
-  std::map<Scenario, Millis> out;
+// Splits "scenario=value,scenario=value" and hands each (scenario, value text) to `take`, which
+// returns false for a bad value. Throws std::invalid_argument naming `flag` and the entry.
+template <typename Take>
+void for_each_scenario_entry(std::string_view text, std::string_view flag, std::string_view want, Take&& take) {
   std::stringstream ss{std::string(text)};
   for (std::string part; std::getline(ss, part, ',');) {
     part = trim(part);
     if (part.empty()) continue;
     auto eq = part.find('=');
     auto scenario = scenario_from_string(trim(part.substr(0, eq)));
-    std::optional<Millis> d;
-    if (eq != std::string::npos) d = parse_duration(trim(part.substr(eq + 1)));
-    if (!scenario || !d) throw std::invalid_argument("--p99-budget: bad entry '" + part + "' (want scenario=duration)");
-    out[*scenario] = *d;
+    if (!scenario || eq == std::string::npos || !take(*scenario, trim(part.substr(eq + 1)))) {
+      throw std::invalid_argument(std::string(flag) + ": bad entry '" + part + "' (want " + std::string(want) + ")");
+    }
   }
+}
+
+std::map<Scenario, Millis> parse_budgets(std::string_view text) {
+  std::map<Scenario, Millis> out;
+  for_each_scenario_entry(text, "--p99-budget", "scenario=duration", [&](Scenario s, const std::string& v) {
+    auto d = parse_duration(v);
+    if (d) out[s] = *d;
+    return d.has_value();
+  });
   return out;
 }
 
@@ -152,23 +162,17 @@ std::optional<Millis> parse_duration(std::string_view text) {
 
 std::vector<std::pair<Scenario, int>> parse_weights(std::string_view text) {
   std::vector<std::pair<Scenario, int>> out;
-  std::stringstream ss{std::string(text)};
-  for (std::string part; std::getline(ss, part, ',');) {
-    part = trim(part);
-    if (part.empty()) continue;
-    auto eq = part.find('=');
-    auto scenario = scenario_from_string(trim(part.substr(0, eq)));
+  for_each_scenario_entry(text, "--weights", "scenario=weight, weight >= 0", [&](Scenario s, const std::string& v) {
     int weight = -1;
-    if (eq != std::string::npos) {
-      std::string w = trim(part.substr(eq + 1));
-      auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), weight);
-      if (ec != std::errc() || end != w.data() + w.size()) weight = -1;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), weight);
+    if (ec != std::errc() || end != v.data() + v.size() || weight < 0) return false;
+    auto same = [&](const auto& p) { return p.first == s; };
+    if (std::any_of(out.begin(), out.end(), same)) {
+      throw std::invalid_argument("--weights: " + std::string(to_string(s)) + " given twice");
     }
-    if (!scenario || weight < 0) throw std::invalid_argument("--weights: bad entry '" + part + "' (want scenario=weight, weight >= 0)");
-    auto same = [&](const auto& p) { return p.first == *scenario; };
-    if (std::any_of(out.begin(), out.end(), same)) throw std::invalid_argument("--weights: " + std::string(to_string(*scenario)) + " given twice");
-    out.emplace_back(*scenario, weight);
-  }
+    out.emplace_back(s, weight);
+    return true;
+  });
   int total = 0;
   for (const auto& [s, w] : out) total += w;
   if (total <= 0) throw std::invalid_argument("--weights: the weights must add up to more than 0");

@@ -95,6 +95,13 @@ bool enough_results(Workflow& flow, const SearchResponse& r, int at_least) {
                                           " results, wanted at least " + std::to_string(at_least)));
 }
 
+// A search step whose answer the workflow builds on: false (failure recorded) when the search
+// failed or returned fewer than `at_least` results.
+bool search_step(Workflow& flow, std::string_view step, ScenarioWorker& w, const SearchRequest& request,
+                 SearchResponse& out, int at_least) {
+  return flow.step(step, [&] { return w.client.search(request, out); }) && enough_results(flow, out, at_least);
+}
+
 rj::Document outreach_draft(const WorkerRecord& worker, const QuerySpec& q, bool sms) {
   rj::Document d(rj::kObjectType);
   auto& a = d.GetAllocator();
@@ -118,10 +125,7 @@ ScenarioResult cold_search_email(const ScenarioContext& c, ScenarioWorker& w) {
   Workflow flow(Scenario::cold_search_email);
   const QuerySpec& q = pick_query(c, w);
   SearchResponse resp;
-  if (!flow.step("search", [&] { return w.client.search(search_for(c, q, 5), resp); }) ||
-      !enough_results(flow, resp, c.min_results)) {
-    return flow.finish();
-  }
+  if (!search_step(flow, "search", w, search_for(c, q, 5), resp, c.min_results)) return flow.finish();
   // As the seed: the draft names a roster worker, since the validator checks against the roster.
   auto draft = outreach_draft(pick_worker(c, w), q, /*sms=*/false);
   validate_step(flow, "email_validate", *c.email, draft);
@@ -167,10 +171,7 @@ ScenarioResult surge_fill_validate(const ScenarioContext& c, ScenarioWorker& w) 
   Workflow flow(Scenario::surge_fill_validate);
   const QuerySpec& q = pick_query(c, w);
   SearchResponse resp;
-  if (!flow.step("search", [&] { return w.client.search(search_for(c, q, 3), resp); }) ||
-      !enough_results(flow, resp, std::max(c.min_results, 1))) {
-    return flow.finish();
-  }
+  if (!search_step(flow, "search", w, search_for(c, q, 3), resp, std::max(c.min_results, 1))) return flow.finish();
   const WorkerRecord& w1 = pick_worker(c, w);
   const WorkerRecord* w2 = matching_partner(c, w, w1);
   if (!w2) {
@@ -200,10 +201,7 @@ ScenarioResult profile_swap(const ScenarioContext& c, ScenarioWorker& w) {
   const QuerySpec& q = pick_query(c, w);
   SearchRequest request = search_for(c, q, 3);
   SearchResponse original, swap;
-  if (!flow.step("search_original", [&] { return w.client.search(request, original); }) ||
-      !enough_results(flow, original, std::max(c.min_results, 1))) {
-    return flow.finish();
-  }
+  if (!search_step(flow, "search_original", w, request, original, std::max(c.min_results, 1))) return flow.finish();
   for (const auto& hit : original.results) request.exclude_ids.push_back(hit.id);
   if (!flow.step("search_swap", [&] { return w.client.search(request, swap); })) return flow.finish();
   for (const auto& a : original.results) {
@@ -268,10 +266,7 @@ ScenarioResult playbook_record_replay(const ScenarioContext& c, ScenarioWorker& 
   request.query_text += " [run-" + std::to_string(w.nonce) + "-" + std::to_string(w.thread_index) +
                         "-" + std::to_string(++w.run_counter) + "]";
   SearchResponse cold, warm;
-  if (!flow.step("cold_search", [&] { return w.client.search(request, cold); }) ||
-      !enough_results(flow, cold, std::max(c.min_results, 1))) {
-    return flow.finish();
-  }
+  if (!search_step(flow, "cold_search", w, request, cold, std::max(c.min_results, 1))) return flow.finish();
   const std::string top = cold.results[0].id;
   RecordRequest record{request.query_text, q.role, top, c.corpus, 1.0, {"multitier-loadtest"}};
   if (!flow.step("playbook_record", [&] { return w.client.record(record); })) return flow.finish();
