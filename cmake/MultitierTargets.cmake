@@ -4,6 +4,10 @@
 if(MULTITIER_SANITIZE)
   add_compile_options(-fsanitize=${MULTITIER_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${MULTITIER_SANITIZE})
+  # GCC's flow analysis under sanitizer instrumentation reports uninitialised reads inside
+  # Boost.Histogram's index arithmetic that the RelWithDebInfo build does not see (a known class
+  # of false positives); keep -Werror for everything else.
+  add_compile_options(-Wno-maybe-uninitialized)
 endif()
 
 add_library(multitier_third_party INTERFACE)
