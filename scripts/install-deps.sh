@@ -10,7 +10,7 @@ packages=(cmake ninja-build g++ pkg-config
           libboost-dev libboost-program-options-dev
           libhnswlib-dev)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk hey time)
+  packages+=(wrk hey time jq)
 fi
 
 missing=()
