@@ -129,11 +129,16 @@ std::string suite_binary() { return setting("MULTITIER_SELFTEST_SUITE_BIN", MULT
 std::string corpus_file() { return setting("MULTITIER_SELFTEST_CORPUS", MULTITIER_SELFTEST_CORPUS); }
 
 std::string start_gateway(std::unique_ptr<ChildProcess>& process, const std::vector<std::string>& flags) {
-  std::vector<std::string> argv = {gateway_binary(), "--listen", "127.0.0.1:0", "--threads", "2",
+  return start_gateway_on(process, "127.0.0.1:0", flags);
+}
+
+std::string start_gateway_on(std::unique_ptr<ChildProcess>& process, const std::string& listen,
+                             const std::vector<std::string>& flags, std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv = {gateway_binary(), "--listen", listen, "--threads", "2",
                                    "--corpus", "workers=" + corpus_file()};
   argv.insert(argv.end(), flags.begin(), flags.end());
   process = std::make_unique<ChildProcess>(argv);
-  std::string line = process->wait_for_line("listening on ", std::chrono::seconds(300));
+  std::string line = process->wait_for_line("listening on ", timeout);
   if (line.empty()) throw std::runtime_error("the reference gateway did not start; its output:\n" + process->output());
   return line.substr(line.find("http://"));
 }

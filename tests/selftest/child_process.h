@@ -47,4 +47,10 @@ std::string corpus_file();
 // its URL; `process` keeps it alive.
 std::string start_gateway(std::unique_ptr<ChildProcess>& process, const std::vector<std::string>& flags);
 
+// As start_gateway, listening on `listen` ("127.0.0.1:PORT"). Throws when the gateway exits
+// before it listens (e.g. the port is taken) or does not listen within `timeout`.
+std::string start_gateway_on(std::unique_ptr<ChildProcess>& process, const std::string& listen,
+                             const std::vector<std::string>& flags,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(300));
+
 }  // namespace multitier::selftest
