@@ -46,7 +46,9 @@ stop_gateway() {
 }
 trap 'stop_gateway || true' EXIT
 
-# Starts the gateway and echoes the seconds until it is ready (the port file appears).
+# Starts the gateway (in this shell, so its pid is ours to stop) and sets ready_s to the seconds
+# until it is ready (the port file appears).
+ready_s=""
 start_gateway() {
   rm -f "$work/url"
   local start
@@ -58,7 +60,7 @@ start_gateway() {
     kill -0 "$gateway_pid" 2>/dev/null || { cat "$work/gateway.err" >&2; exit 1; }
     sleep 0.02
   done
-  elapsed "$start" "$(now)"
+  ready_s=$(elapsed "$start" "$(now)")
 }
 
 echo "== corpus: $count workers" >&2
@@ -68,10 +70,12 @@ corpus_s=$(elapsed "$t0" "$(now)")
 
 echo "== cold start (index built and persisted)" >&2
 rm -f "$corpus".*.hnsw
-cold_s=$(start_gateway)
+start_gateway
+cold_s=$ready_s
 stop_gateway
 echo "== warm restart (index loaded)" >&2
-warm_s=$(start_gateway)
+start_gateway
+warm_s=$ready_s
 url=$(cat "$work/url")
 rss_idle_kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$gateway_pid/status")
 
