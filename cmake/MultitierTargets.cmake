@@ -24,15 +24,34 @@ function(multitier_defaults target)
   target_link_libraries(${target} PRIVATE multitier::third_party)
 endfunction()
 
-# multitier_add_gtest(<name> LABELS <labels...> SOURCES <files...> LIBS <libs...> [ENV <k=v...>])
-# One test binary, each GTest case registered with CTest and labelled.
+# multitier_add_gtest(<name> LABELS <labels...> SOURCES <files...> LIBS <libs...>
+#                     [ENV <NAME=value>] [PROPERTIES <test properties...>] [ONE_TEST])
+# One test binary. Each GTest case becomes a CTest test, labelled, with the given properties;
+# with ONE_TEST the binary is a single CTest test instead. gtest_discover_tests (CMake 3.25)
+# cannot carry list values, so a binary with several labels must be ONE_TEST.
 function(multitier_add_gtest name)
-  cmake_parse_arguments(ARG "" "" "LABELS;SOURCES;LIBS;ENV;PROPERTIES" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_TEST" "" "LABELS;SOURCES;LIBS;ENV;PROPERTIES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   multitier_defaults(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main Threads::Threads)
+  if(ARG_ONE_TEST)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" ${ARG_PROPERTIES})
+    if(ARG_ENV)
+      set_tests_properties(${name} PROPERTIES ENVIRONMENT "${ARG_ENV}")
+    endif()
+    return()
+  endif()
+  set(properties LABELS "${ARG_LABELS}")
+  if(ARG_ENV)  # an empty value would vanish from the list and shift the properties after it
+    list(APPEND properties ENVIRONMENT "${ARG_ENV}")
+  endif()
+  list(LENGTH ARG_LABELS label_count)
+  if(label_count GREATER 1)
+    message(FATAL_ERROR "multitier_add_gtest(${name}): several labels need ONE_TEST")
+  endif()
   include(GoogleTest)
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "${ARG_LABELS}" ENVIRONMENT "${ARG_ENV}" ${ARG_PROPERTIES})
+    PROPERTIES ${properties} ${ARG_PROPERTIES})
 endfunction()
