@@ -1,12 +1,14 @@
 #include "support/runner.h"
 
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace multitier {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr auto kConnectBackoff = std::chrono::milliseconds(10);
 
 // A worker's registry copy, refreshed by the worker itself about once a second so the
 // progress reader never touches the live one.
@@ -36,6 +38,7 @@ struct Worker {
       if (plan.stress && now >= deadline) break;
       ScenarioResult result = run_scenario(pick_weighted(plan.weights, random), plan.context, state);
       if (!plan.stress || Clock::now() >= measure_from) registry.record(result);
+      if (result.failure.kind == FailureKind::connect) std::this_thread::sleep_for(kConnectBackoff);
       if (Clock::now() >= next_publish) {
         std::lock_guard lock(published.mutex);
         published.registry = registry;
@@ -84,10 +87,13 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
     });
   }
 
-  if (progress) {
-    auto next = start + progress_every;
-    while (running.load(std::memory_order_acquire) > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Watches for the stop flag (to date an interruption) and publishes progress.
+  std::optional<Clock::time_point> stopped_at;
+  auto next = start + progress_every;
+  while (running.load(std::memory_order_acquire) > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!stopped_at && stop.load()) stopped_at = Clock::now();
+    if (progress) {
       if (Clock::now() < next) continue;
       next += progress_every;
       Registry snapshot;
@@ -109,6 +115,10 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
   for (auto& w : workers) outcome.registry.merge(w.registry);
   outcome.wall_s = std::chrono::duration<double>(end - (end > measure_from ? measure_from : start)).count();
   outcome.interrupted = stop.load();
+  if (outcome.interrupted) {
+    const auto at = stopped_at.value_or(end);
+    outcome.interrupted_after_s = at > measure_from ? std::chrono::duration<double>(at - measure_from).count() : 0;
+  }
   return outcome;
 }
 

@@ -5,6 +5,10 @@
 // index, so a seed replays the same choices) and its Registry; nothing on the hot path is
 // shared. Threads publish a copy of their registry about once a second for progress; the
 // final registries are merged after join. The runner never prints.
+//
+// A scenario that fails to connect is followed by a 10 ms pause on that thread: a dead gateway
+// would otherwise turn every thread into a busy loop of refused connections, starving the
+// machine the gateway is restarting on. Other failures are not delayed.
 #pragma once
 
 #include <atomic>
@@ -45,6 +49,7 @@ struct RunOutcome {
   Registry registry;
   double wall_s = 0;        // measured phase only
   bool interrupted = false; // `stop` was raised before the plan completed
+  double interrupted_after_s = 0;  // measured time when the stop was seen (0 when not interrupted)
 };
 
 using ProgressCallback = std::function<void(const RunProgress&)>;

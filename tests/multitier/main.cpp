@@ -60,8 +60,13 @@ int write_reports(const multitier::Suite& suite) {
   report.verdicts = evaluate(suite.total(), report.thresholds);
   if (suite.interrupted()) {
     report.partial = true;
-    char reason[160];
-    std::snprintf(reason, sizeof reason, "interrupted by a signal after %.1f s of measured run time", suite.wall_s());
+    char reason[200];
+    if (options.stress) {
+      std::snprintf(reason, sizeof reason, "interrupted by a signal after %.1f s of a planned %.1f s per case",
+                    suite.interrupted_after_s(), std::chrono::duration<double>(options.duration).count());
+    } else {
+      std::snprintf(reason, sizeof reason, "interrupted by a signal after %.1f s", suite.interrupted_after_s());
+    }
     report.partial_reason = reason;
   }
   if (options.stress) make_reporter("console")->write(report, std::cout);
