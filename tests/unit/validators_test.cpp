@@ -1,5 +1,5 @@
 // The in-process validators: every documented rule (E1-E11, F1-F8 in support/validators.h)
-// both ways, the seed's drafts for the whole roster, the SSN/phone scanner and the JSONL lookup.
+// both ways and the seed's drafts for the whole roster (scanners and lookups: their own files).
 #include "support/validators.h"
 
 #include <filesystem>
@@ -127,6 +127,8 @@ struct DraftCase {
   ValidationCategory expected;
 };
 
+void PrintTo(const DraftCase& c, std::ostream* os) { *os << c.name; }
+
 class EmailRule : public testing::TestWithParam<DraftCase> {};
 
 TEST_P(EmailRule, GivesDocumentedCategory) {
@@ -217,6 +219,19 @@ TEST(EmailValidator, ReasonNamesTheMember) {
   EXPECT_NE(EmailValidator(lookup()).validate(d).reason.find("to:"), std::string::npos);
 }
 
+// A lookup loaded from a corpus file serves the validators like the in-memory roster does.
+TEST(EmailValidator, WorksOverALookupLoadedFromJsonl) {
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("multitier-validators-" + std::to_string(::getpid()) + ".jsonl")).string();
+  std::ofstream(path) << R"({"id":"w-7","name":"Ann Lee","status":"active","city":"Flint","state":"MI",)"
+                      << R"("role":"Loaders"})" << "\n";
+  const auto lookup = load_worker_lookup_jsonl(path);
+  std::filesystem::remove(path);
+  const WorkerRecord ann = *lookup->find("w-7");
+  EXPECT_TRUE(EmailValidator(*lookup).validate(seed_email(ann)).ok());
+  EXPECT_TRUE(EmailValidator(*lookup).validate(seed_sms(ann)).ok());
+}
+
 TEST(ValidationCategory, NamesAreStable) {
   EXPECT_EQ(to_string(kPass), "pass");
   EXPECT_EQ(to_string(kSchema), "fail-schema");
@@ -250,6 +265,8 @@ struct FillCase {
   Edit edit;
   ValidationCategory expected;
 };
+
+void PrintTo(const FillCase& c, std::ostream* os) { *os << c.name; }
 
 class FillRule : public testing::TestWithParam<FillCase> {};
 
@@ -344,183 +361,6 @@ TEST(Validators, AreSafeToShareAcrossThreads) {
   }
   for (auto& th : threads) th.join();
   for (int f : failures) EXPECT_EQ(f, 0);
-}
-
-// ── Text scanners ───────────────────────────────────────────────────────────────────────────
-
-struct TextCase {
-  const char* name;
-  const char* text;
-  bool expected;
-};
-std::string text_case_name(const testing::TestParamInfo<TextCase>& info) { return info.param.name; }
-
-class SsnPattern : public testing::TestWithParam<TextCase> {};
-TEST_P(SsnPattern, FlagsOnlySsnShapes) {
-  EXPECT_EQ(contains_ssn_pattern(GetParam().text), GetParam().expected) << GetParam().text;
-}
-INSTANTIATE_TEST_SUITE_P(
-    Texts, SsnPattern,
-    testing::Values(
-        TextCase{"SsnDashes", "123-45-6789", true}, TextCase{"SsnSpaces", "123 45 6789", true},
-        TextCase{"SsnInSentence", "Her SSN is 123-45-6789.", true},
-        TextCase{"SsnSpacesInSentence", "ssn: 123 45 6789, thanks", true},
-        TextCase{"SsnAfterPhone", "Call 555-123-4567 re 987-65-4321", true},
-        TextCase{"SsnParenthesized", "(123-45-6789)", true},
-        TextCase{"SsnFollowedByOtherSeparatorNumber", "123-45-6789 2 days", true},
-        TextCase{"PhoneDashes", "555-123-4567", false},
-        TextCase{"PhoneParenthesized", "(555) 123-4567", false},
-        TextCase{"PhoneDots", "555.123.4567", false},
-        TextCase{"PhoneSpaces", "555 123 4567", false},
-        TextCase{"PhonePlusOneSpaces", "+1 555 123 4567", false},
-        TextCase{"PhoneOneDashes", "1-555-123-4567", false},
-        TextCase{"PhoneE164", "+15551234567", false},
-        TextCase{"PhoneTenDigits", "5551234567", false},
-        TextCase{"SeedSmsBody",
-                 "Worker 012 confirmed for Pickers. Reply STOP to cancel. Call 555-123-4567.",
-                 false},
-        TextCase{"BareNineDigits", "123456789", false},
-        TextCase{"MixedSeparators", "123-45 6789", false},
-        TextCase{"DotSeparators", "123.45.6789", false},
-        TextCase{"LongerLeadingRun", "1234-56-7890", false},
-        TextCase{"LongerTrailingRun", "123-45-67890", false},
-        TextCase{"LeadingDigitGroup", "1 123 45 6789", false},
-        TextCase{"TrailingDigitGroup", "123-45-6789-01", false},
-        TextCase{"InternationalPlus", "+123 45 6789", false},
-        TextCase{"ShortGroups", "12-34-5678", false}, TextCase{"Empty", "", false},
-        TextCase{"TruncatedAtEnd", "123-45-678", false}),
-    text_case_name);
-
-class PhoneNumber : public testing::TestWithParam<TextCase> {};
-TEST_P(PhoneNumber, AcceptsCommonForms) {
-  EXPECT_EQ(looks_like_phone_number(GetParam().text), GetParam().expected) << GetParam().text;
-}
-INSTANTIATE_TEST_SUITE_P(
-    Texts, PhoneNumber,
-    testing::Values(
-        TextCase{"E164", "+15551234567", true}, TextCase{"E164Foreign", "+442079460958", true},
-        TextCase{"Dashes", "555-123-4567", true}, TextCase{"Parenthesized", "(555) 123-4567", true},
-        TextCase{"ParenthesizedTight", "(555)123-4567", true},
-        TextCase{"Dots", "555.123.4567", true}, TextCase{"Spaces", "555 123 4567", true},
-        TextCase{"PlusOneSpaces", "+1 555 123 4567", true},
-        TextCase{"OneDashes", "1-555-123-4567", true}, TextCase{"TenDigits", "5551234567", true},
-        TextCase{"ElevenDigits", "15551234567", true},
-        TextCase{"Email", "client@example.com", false}, TextCase{"SevenDigits", "555-1234", false},
-        TextCase{"E164LeadingZero", "+05551234567", false},
-        TextCase{"E164TooLong", "+1234567890123456", false},
-        TextCase{"DoubleSeparator", "555--123-4567", false},
-        TextCase{"Letters", "555-CALL-NOW", false},
-        TextCase{"TrailingText", "555-123-4567 ext 2", false}, TextCase{"Empty", "", false}),
-    text_case_name);
-
-class EmailAddress : public testing::TestWithParam<TextCase> {};
-TEST_P(EmailAddress, AcceptsBareAddresses) {
-  EXPECT_EQ(looks_like_email_address(GetParam().text), GetParam().expected) << GetParam().text;
-}
-INSTANTIATE_TEST_SUITE_P(
-    Texts, EmailAddress,
-    testing::Values(TextCase{"Seed", "client@example.com", true},
-                    TextCase{"PlusAndDots", "ops.team+beacon@mail.beacon-freight.co", true},
-                    TextCase{"NoAt", "client.example.com", false},
-                    TextCase{"TwoAts", "client@ops@example.com", false},
-                    TextCase{"EmptyLocal", "@example.com", false},
-                    TextCase{"SpaceInLocal", "cli ent@example.com", false},
-                    TextCase{"DisplayName", "Client <client@example.com>", false},
-                    TextCase{"SingleLabelDomain", "client@localhost", false},
-                    TextCase{"EmptyLabel", "client@example..com", false},
-                    TextCase{"HyphenEdge", "client@-example.com", false},
-                    TextCase{"NumericTld", "client@example.123", false},
-                    TextCase{"Empty", "", false}),
-    text_case_name);
-
-// ── Lookup ──────────────────────────────────────────────────────────────────────────────────
-
-TEST(InMemoryWorkerLookup, FindsByIdAndRejectsDuplicates) {
-  const InMemoryWorkerLookup lookup(
-      {{"a", "Ann", "active", {}, {}, {}}, {"b", "Bo", "placed", {}, {}, {}}});
-  EXPECT_EQ(lookup.size(), 2u);
-  ASSERT_NE(lookup.find("b"), nullptr);
-  EXPECT_EQ(lookup.find("b")->status, "placed");
-  EXPECT_EQ(lookup.find("c"), nullptr);
-  EXPECT_THROW(
-      InMemoryWorkerLookup({{"a", "Ann", "active", {}, {}, {}}, {"a", "Al", "active", {}, {}, {}}}),
-      std::invalid_argument);
-}
-
-TEST(InMemoryWorkerLookup, CopiesOutliveTheOriginal) {
-  std::optional<InMemoryWorkerLookup> original(
-      std::vector<WorkerRecord>{{"a", "Ann", "active", {}, {}, {}}});
-  const InMemoryWorkerLookup copy = *original;
-  const WorkerRecord* found = copy.find("a");
-  original.reset();
-  ASSERT_NE(found, nullptr);
-  EXPECT_EQ(found->name, "Ann");
-}
-
-class JsonlLookup : public testing::Test {
- protected:
-  void TearDown() override { std::filesystem::remove(path_); }
-  const std::string& write(const std::string& contents) {
-    std::ofstream(path_) << contents;
-    return path_;
-  }
-  std::string path_ = (std::filesystem::temp_directory_path() /
-                       ("multitier-lookup-" + std::to_string(::getpid()) + "-" +
-                        testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl"))
-                          .string();
-};
-
-TEST_F(JsonlLookup, LoadsWorkersAndIgnoresOtherFields) {
-  const auto lookup = load_worker_lookup_jsonl(
-      write(R"({"id":"w-1","name":"Ann Lee","status":"active","city":"Flint","state":"MI",)"
-            R"("role":"Loaders","skills":["forklift"],"score":0.9})"
-            "\n\n"
-            R"({"id":"w-2","name":"Bo Kim","status":"inactive","city":null})"
-            "\r\n"));
-  ASSERT_EQ(lookup->size(), 2u);
-  const WorkerRecord* ann = lookup->find("w-1");
-  ASSERT_NE(ann, nullptr);
-  EXPECT_EQ(ann->name, "Ann Lee");
-  EXPECT_EQ(ann->city, "Flint");
-  EXPECT_EQ(ann->role, "Loaders");
-  EXPECT_EQ(lookup->find("w-2")->status, "inactive");
-  EXPECT_FALSE(lookup->find("w-2")->city.has_value());
-}
-
-TEST_F(JsonlLookup, BacksTheValidators) {
-  const auto lookup = load_worker_lookup_jsonl(
-      write(R"({"id":"w-7","name":"Ann Lee","status":"active","city":"Flint","state":"MI",)"
-            R"("role":"Loaders"})"
-            "\n"));
-  const WorkerRecord ann = *lookup->find("w-7");
-  EXPECT_TRUE(EmailValidator(*lookup).validate(seed_email(ann)).ok());
-  EXPECT_TRUE(EmailValidator(*lookup).validate(seed_sms(ann)).ok());
-}
-
-// Each malformed corpus names the file and the line at fault.
-TEST_F(JsonlLookup, MalformedLinesNameFileAndLine) {
-  const std::string good = R"({"id":"w-1","name":"Ann","status":"active"})";
-  for (const std::string& bad : std::vector<std::string>{
-           R"({"id":"w-2","name":)", R"(["w-2"])", R"({"name":"Bo","status":"active"})",
-           R"({"id":"","name":"Bo","status":"active"})",
-           R"({"id":"w-2","name":3,"status":"active"})",
-           R"({"id":"w-2","name":"Bo","status":"active","city":5})", good}) {
-    try {
-      load_worker_lookup_jsonl(write(good + "\n" + bad + "\n"));
-      ADD_FAILURE() << "accepted: " << bad;
-    } catch (const std::runtime_error& e) {
-      EXPECT_NE(std::string(e.what()).find(path_ + ":2:"), std::string::npos) << e.what();
-    }
-  }
-}
-
-TEST_F(JsonlLookup, MissingFileNamesThePath) {
-  try {
-    load_worker_lookup_jsonl(path_);
-    ADD_FAILURE() << "loaded a missing file";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find(path_), std::string::npos) << e.what();
-  }
 }
 
 }  // namespace
