@@ -16,52 +16,19 @@
 #include <string_view>
 #include <thread>
 
-#include "fixtures/pools/pools.h"
 #include "support/http_client.h"
 #include "support/options.h"
 #include "support/report.h"
 #include "support/runner.h"
 #include "tests/selftest/child_process.h"
+#include "tests/selftest/seed_context.h"
 
 namespace multitier::selftest {
 namespace {
 
 using namespace std::chrono_literals;
 
-// The seed's pools and validators, shared by every case of this file.
-struct Pools {
-  std::vector<QuerySpec> queries = pools::build_query_pool();
-  std::vector<WorkerRecord> roster = pools::build_worker_pool();
-  InMemoryWorkerLookup lookup{roster};
-  EmailValidator email{lookup};
-  FillValidator fill{lookup};
 
-  ScenarioContext context() const {
-    ScenarioContext c;
-    c.queries = &queries;
-    c.roster = &roster;
-    c.email = &email;
-    c.fill = &fill;
-    return c;
-  }
-};
-
-const Pools& shared_pools() {
-  static const Pools instance;
-  return instance;
-}
-
-RunPlan iterations_plan(const std::string& url, Scenario scenario, int runs, int concurrency) {
-  RunPlan plan;
-  plan.gateway = url;
-  plan.context = shared_pools().context();
-  plan.weights = {{scenario, 1}};
-  plan.concurrency = concurrency;
-  plan.iterations = runs;
-  plan.seed = 17;
-  plan.nonce = 1;
-  return plan;
-}
 
 double ms(Nanos d) { return static_cast<double>(d.count()) / 1e6; }
 
@@ -153,9 +120,9 @@ void measure_once(const std::string& url, const std::string& control_url, Measur
   RunOutcome control_outcome;
   std::thread control_thread([&] {
     control_outcome =
-        run_plan(iterations_plan(control_url, Scenario::cold_search_email, kControlRuns, kConcurrency), never);
+        run_plan(iterations_plan(control_url, Scenario::cold_search_email, kControlRuns, kConcurrency, 17), never);
   });
-  RunOutcome outcome = run_plan(iterations_plan(url, Scenario::cold_search_email, kRuns, kConcurrency), never);
+  RunOutcome outcome = run_plan(iterations_plan(url, Scenario::cold_search_email, kRuns, kConcurrency, 17), never);
   control_thread.join();
   EXPECT_EQ(gateway_counts(url).search - counted_before, static_cast<std::uint64_t>(kRuns));
 
@@ -227,7 +194,7 @@ TEST(Accuracy, RequestCountsMatchTheGatewaysOwn) {
 
   RunPlan plan;
   plan.gateway = url;
-  plan.context = shared_pools().context();
+  plan.context = seed_context();
   plan.weights = default_weights();
   plan.stress = true;
   plan.concurrency = 8;

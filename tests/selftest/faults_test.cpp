@@ -4,36 +4,14 @@
 
 #include <memory>
 
-#include "fixtures/pools/pools.h"
 #include "support/gateway_client.h"
 #include "support/scenarios.h"
 #include "tests/selftest/child_process.h"
+#include "tests/selftest/seed_context.h"
 
 namespace multitier::selftest {
 namespace {
 
-// The seed's pools and validators, shared by every case of this file.
-struct Pools {
-  std::vector<QuerySpec> queries = pools::build_query_pool();
-  std::vector<WorkerRecord> roster = pools::build_worker_pool();
-  InMemoryWorkerLookup lookup{roster};
-  EmailValidator email{lookup};
-  FillValidator fill{lookup};
-
-  ScenarioContext context() const {
-    ScenarioContext c;
-    c.queries = &queries;
-    c.roster = &roster;
-    c.email = &email;
-    c.fill = &fill;
-    return c;
-  }
-};
-
-const Pools& shared_pools() {
-  static const Pools instance;
-  return instance;
-}
 
 struct Expectation {
   const char* name;
@@ -55,7 +33,7 @@ TEST_P(FaultIsReported, AtTheRightStep) {
   GatewayClient client(url, HttpOptions{});
   Random random(7);
   ScenarioWorker worker{client, random, 0, 0, 1};
-  const ScenarioContext context = shared_pools().context();
+  const ScenarioContext context = seed_context();
   for (int run = 0; run < 5; ++run) {
     ScenarioResult result = run_scenario(e.scenario, context, worker);
     ASSERT_FALSE(result.success) << "run " << run << " passed although the gateway had " << e.name;
@@ -88,7 +66,7 @@ TEST(FaultFree, EveryScenarioPassesAgainstAHealthyGateway) {
   GatewayClient client(url, HttpOptions{});
   Random random(11);
   ScenarioWorker worker{client, random, 0, 0, 2};
-  const ScenarioContext context = shared_pools().context();
+  const ScenarioContext context = seed_context();
   for (Scenario s : kAllScenarios) {
     for (int run = 0; run < 3; ++run) {
       ScenarioResult result = run_scenario(s, context, worker);

@@ -25,13 +25,13 @@
 #include <string>
 #include <thread>
 
-#include "fixtures/pools/pools.h"
 #include "support/http_client.h"
 #include "support/options.h"
 #include "support/report.h"
 #include "support/report_files.h"
 #include "support/runner.h"
 #include "tests/selftest/child_process.h"
+#include "tests/selftest/seed_context.h"
 
 namespace multitier::selftest {
 namespace {
@@ -39,40 +39,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// The seed's pools and validators, shared by every case of this file.
-struct Pools {
-  std::vector<QuerySpec> queries = pools::build_query_pool();
-  std::vector<WorkerRecord> roster = pools::build_worker_pool();
-  InMemoryWorkerLookup lookup{roster};
-  EmailValidator email{lookup};
-  FillValidator fill{lookup};
 
-  ScenarioContext context() const {
-    ScenarioContext c;
-    c.queries = &queries;
-    c.roster = &roster;
-    c.email = &email;
-    c.fill = &fill;
-    return c;
-  }
-};
-
-const Pools& shared_pools() {
-  static const Pools instance;
-  return instance;
-}
-
-RunPlan iterations_plan(const std::string& url, Scenario scenario, int runs, int concurrency) {
-  RunPlan plan;
-  plan.gateway = url;
-  plan.context = shared_pools().context();
-  plan.weights = {{scenario, 1}};
-  plan.concurrency = concurrency;
-  plan.iterations = runs;
-  plan.seed = 31;
-  plan.nonce = 3;
-  return plan;
-}
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -183,7 +150,7 @@ TEST(Survival, GatewayKilledAndRestartedMidRun) {
   plan.gateway = url;
   plan.http.connect_timeout_ms = 1000;
   plan.http.timeout_ms = 3000;
-  plan.context = shared_pools().context();
+  plan.context = seed_context();
   plan.weights = default_weights();
   plan.stress = true;
   plan.concurrency = 4;
@@ -263,7 +230,7 @@ TEST(Survival, TimeoutsAreCountedAndCutTheWait) {
   constexpr int kConcurrency = 4;
   std::unique_ptr<ChildProcess> gateway;
   const std::string url = start_gateway(gateway, {"--fault", "search:delay=1500ms"});
-  RunPlan plan = iterations_plan(url, Scenario::cold_search_email, kRuns, kConcurrency);
+  RunPlan plan = iterations_plan(url, Scenario::cold_search_email, kRuns, kConcurrency, 31);
   plan.http.timeout_ms = 300;
   const std::atomic<bool> never{false};
   const auto t0 = Clock::now();
@@ -305,7 +272,7 @@ TEST_P(BadAnswerIsCounted, ExactlyOncePerRun) {
   std::unique_ptr<ChildProcess> gateway;
   const std::string url = start_gateway(gateway, {"--fault", bad.fault});
   const std::uint64_t rss_before = reset_peak_rss_kib();
-  RunPlan plan = iterations_plan(url, Scenario::cold_search_email, kRuns, kConcurrency);
+  RunPlan plan = iterations_plan(url, Scenario::cold_search_email, kRuns, kConcurrency, 31);
   plan.http.timeout_ms = 20000;
   const std::atomic<bool> never{false};
   const auto t0 = Clock::now();
