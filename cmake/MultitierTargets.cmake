@@ -51,7 +51,8 @@ function(multitier_add_gtest name)
     message(FATAL_ERROR "multitier_add_gtest(${name}): several labels need ONE_TEST")
   endif()
   include(GoogleTest)
+  # Every parameterized suite here names its cases, so CTest names need no "# GetParam()" part.
   gtest_discover_tests(${name}
-    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_MODE PRE_TEST NO_PRETTY_VALUES
     PROPERTIES ${properties} ${ARG_PROPERTIES})
 endfunction()
