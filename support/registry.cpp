@@ -161,4 +161,10 @@ std::uint64_t Registry::total_failures() const {
   return total;
 }
 
+LatencyHistogram Registry::total_latency() const {
+  LatencyHistogram total;
+  for (const auto& stats : scenarios_) total.merge(stats.latency);
+  return total;
+}
+
 }  // namespace multitier

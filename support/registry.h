@@ -116,6 +116,8 @@ class Registry {
   // Totals over all scenarios.
   std::uint64_t total_runs() const;
   std::uint64_t total_failures() const;
+  // End-to-end latency of every scenario together (the scenarios' histograms merged).
+  LatencyHistogram total_latency() const;
 
   friend bool operator==(const Registry&, const Registry&) = default;
 

@@ -22,7 +22,7 @@ struct Worker {
   const std::atomic<bool>& stop;
   Clock::time_point measure_from;
   Clock::time_point deadline;
-  Published& published;
+  Published* published;  // null when nobody reads progress: then nothing is copied
   Registry registry;
 
   void run(std::uint64_t index) {
@@ -39,14 +39,16 @@ struct Worker {
       ScenarioResult result = run_scenario(pick_weighted(plan.weights, random), plan.context, state);
       if (!plan.stress || Clock::now() >= measure_from) registry.record(result);
       if (result.failure.kind == FailureKind::connect) std::this_thread::sleep_for(kConnectBackoff);
-      if (Clock::now() >= next_publish) {
-        std::lock_guard lock(published.mutex);
-        published.registry = registry;
+      if (published && Clock::now() >= next_publish) {
+        std::lock_guard lock(published->mutex);
+        published->registry = registry;
         next_publish += std::chrono::seconds(1);
       }
     }
-    std::lock_guard lock(published.mutex);
-    published.registry = registry;
+    if (published) {
+      std::lock_guard lock(published->mutex);
+      published->registry = registry;
+    }
   }
 };
 
@@ -71,11 +73,12 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
   const auto measure_from = start + (plan.stress ? plan.warmup : std::chrono::milliseconds(0));
   const auto deadline = measure_from + plan.duration;
 
-  std::vector<Published> published(static_cast<std::size_t>(threads));
+  std::vector<Published> published(progress ? static_cast<std::size_t>(threads) : 0);
   std::vector<Worker> workers;
   workers.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
-    workers.push_back(Worker{plan, stop, measure_from, deadline, published[static_cast<std::size_t>(t)], {}});
+    Published* slot = progress ? &published[static_cast<std::size_t>(t)] : nullptr;
+    workers.push_back(Worker{plan, stop, measure_from, deadline, slot, {}});
   }
   std::atomic<int> running{threads};
   std::vector<std::thread> pool;
