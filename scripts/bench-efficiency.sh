@@ -31,18 +31,13 @@ if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
   if [[ "$build" == build ]]; then cmake --preset default >/dev/null
   else cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null; fi
   cmake --build "$build" -j "$(nproc)" --target multitier-gateway multitier-corpus multitier-search-load \
-    || die "build failed (multitier-search-load needs add_subdirectory(bench) in CMakeLists.txt)"
+    || die "build failed"
 fi
 load=$build/bench/multitier-search-load
 [[ -x "$load" ]] || die "$load is missing: build the multitier-search-load target"
 
 gateway_bin=${BENCH_GATEWAY_BIN:-$build/fixtures/gateway/multitier-gateway}
-corpus=data/workers-${corpus_size}.jsonl
-if [[ ! -s "$corpus" ]]; then
-  mkdir -p data
-  echo "bench-efficiency: generating a ${corpus_size}-worker corpus in $corpus"
-  "$build/fixtures/corpus/multitier-corpus" --count "$corpus_size" --seed 42 --out "$corpus"
-fi
+corpus=$(scripts/ensure-corpus.sh "$corpus_size" "$build/fixtures/corpus/multitier-corpus")
 
 mkdir -p "$out"
 state=$out/gateway

@@ -34,12 +34,7 @@ suite=$build/tests/multitier/multitier_suite
 [[ -x "$suite" ]] || die "$suite is missing"
 
 gateway_bin=${BENCH_GATEWAY_BIN:-$build/fixtures/gateway/multitier-gateway}
-corpus=data/workers-${corpus_size}.jsonl
-if [[ ! -s "$corpus" ]]; then
-  mkdir -p data
-  echo "bench-harness: generating a ${corpus_size}-worker corpus in $corpus"
-  "$build/fixtures/corpus/multitier-corpus" --count "$corpus_size" --seed 42 --out "$corpus"
-fi
+corpus=$(scripts/ensure-corpus.sh "$corpus_size" "$build/fixtures/corpus/multitier-corpus")
 mkdir -p "$out"
 state=$out/gateway
 trap 'scripts/gateway-ctl.sh stop "$state" >/dev/null 2>&1 || true' EXIT

@@ -13,12 +13,7 @@ cmake --preset default >/dev/null
 cmake --build --preset default -j "$(nproc)" --target multitier_suite multitier-gateway multitier-corpus
 
 corpus_size=${MULTITIER_CORPUS_SIZE:-100000}
-corpus=data/workers-${corpus_size}.jsonl
-if [[ ! -s "$corpus" ]]; then
-  mkdir -p data
-  echo "run: generating a ${corpus_size}-worker corpus in $corpus"
-  build/fixtures/corpus/multitier-corpus --count "$corpus_size" --seed 42 --out "$corpus"
-fi
+corpus=$(scripts/ensure-corpus.sh "$corpus_size" "build/fixtures/corpus/multitier-corpus")
 
 own_gateway=""
 for arg in "$@"; do [[ "$arg" == --gateway* ]] && own_gateway=yes; done
