@@ -19,6 +19,7 @@ struct LoadPlan {
   std::string base_url;               // "http://127.0.0.1:PORT", no trailing slash
   SearchRequest request;              // sent unchanged on every connection
   int connections = 50;               // one keep-alive connection each
+  int threads = 1;                    // event-loop threads (engine loop)
   std::chrono::milliseconds duration{10'000};
   HttpOptions http;
 };
@@ -38,14 +39,14 @@ struct LoadResult {
   void merge(const LoadResult& other);
 };
 
-// The suite's design: one thread per connection, each with its own GatewayClient (one libcurl
-// easy handle, blocking), recording into its own LoadResult, merged after join. Every thread
-// finishes the request in flight at the deadline.
-LoadResult run_threads(const LoadPlan& plan);
+// The suite's design (support/runner.cpp): `threads` event-loop threads, each a TransferLoop
+// driving its share of the connections as coroutines, each coroutine with its own GatewayClient
+// bound to the loop. Every connection finishes the request in flight at the deadline.
+LoadResult run_loops(const LoadPlan& plan);
 
-// One thread drives every connection through one curl multi handle (curl_multi_poll and
-// curl_multi_perform); each answer is parsed and checked by parse_search_response exactly as
-// GatewayClient::search does. Requests still in flight at the deadline are abandoned.
-LoadResult run_multi(const LoadPlan& plan);
+// The suite's earlier design, kept for comparison: one thread per connection, each with its own
+// unbound GatewayClient (one libcurl easy handle, blocking in curl_easy_perform), recording into
+// its own LoadResult, merged after join.
+LoadResult run_threads(const LoadPlan& plan);
 
 }  // namespace multitier::bench

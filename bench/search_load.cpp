@@ -9,6 +9,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <boost/program_options.hpp>
 
@@ -36,7 +37,8 @@ po::options_description describe() {
     ("gateway-url-file", po::value<std::string>(), "read the gateway URL from this file (scripts/gateway-ctl.sh writes one)")
     ("connections,c", po::value<int>()->default_value(50), "keep-alive connections (1..1024)")
     ("duration,d", po::value<std::string>()->default_value("10s"), "how long to drive them (250ms, 10s, 1m)")
-    ("engine", po::value<std::string>()->default_value("threads"), "threads: one thread and easy handle per connection (the suite's design); multi: one thread, one curl multi handle")
+    ("engine", po::value<std::string>()->default_value("loop"), "loop: the suite's event loops (coroutines on a curl multi handle per thread); threads: one blocking thread per connection (the earlier design)")
+    ("threads,t", po::value<int>()->default_value(0), "event-loop threads for --engine loop; 0: one per core")
     ("corpus", po::value<std::string>()->default_value("workers"), "index searched")
     ("query", po::value<std::string>()->default_value("Need 3 Loaders in Aurora IL for Parallel Machining"), "query_text")
     ("role", po::value<std::string>()->default_value("Loaders"), "query_role (empty: omitted)")
@@ -92,7 +94,10 @@ std::optional<int> parse(int argc, char** argv, Cli& cli) {
     p.request.corpora = {vm["corpus"].as<std::string>()};
     p.request.k = p.request.per_corpus_k = vm["k"].as<int>();
     cli.engine = vm["engine"].as<std::string>();
-    if (cli.engine != "threads" && cli.engine != "multi") throw std::invalid_argument("--engine must be threads or multi");
+    if (cli.engine != "threads" && cli.engine != "loop") throw std::invalid_argument("--engine must be loop or threads");
+    p.threads = vm["threads"].as<int>();
+    if (p.threads < 0 || p.threads > 256) throw std::invalid_argument("--threads must be within 0..256");
+    if (p.threads == 0) p.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     cli.print_body = vm["print-body"].as<bool>();
   } catch (const std::exception& e) {
     std::cerr << "multitier-search-load: " << e.what() << "\n";
@@ -110,9 +115,9 @@ void print(const Cli& cli, const LoadResult& r, double cpu_s) {
   const double ms = 1e-6;
   const double per_request_us = r.requests ? cpu_s * 1e6 / static_cast<double>(r.requests) : 0.0;
   const double rps = r.wall_s > 0 ? static_cast<double>(r.requests) / r.wall_s : 0.0;
-  std::printf("engine=%s connections=%d wall_s=%.3f requests=%llu failures=%llu rps=%.1f p50_ms=%.3f "
+  std::printf("engine=%s threads=%d connections=%d wall_s=%.3f requests=%llu failures=%llu rps=%.1f p50_ms=%.3f "
               "p99_ms=%.3f cpu_s=%.3f cpu_us_per_request=%.1f\n",
-              cli.engine.c_str(), cli.plan.connections, r.wall_s,
+              cli.engine.c_str(), cli.engine == "loop" ? cli.plan.threads : cli.plan.connections, cli.plan.connections, r.wall_s,
               static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.failures), rps,
               static_cast<double>(r.latency.percentile(0.50).count()) * ms,
               static_cast<double>(r.latency.percentile(0.99).count()) * ms, cpu_s, per_request_us);
@@ -144,7 +149,7 @@ int main(int argc, char** argv) {
   try {
     rusage before{}, after{};
     getrusage(RUSAGE_SELF, &before);
-    LoadResult result = cli.engine == "multi" ? run_multi(cli.plan) : run_threads(cli.plan);
+    LoadResult result = cli.engine == "loop" ? run_loops(cli.plan) : run_threads(cli.plan);
     getrusage(RUSAGE_SELF, &after);
     print(cli, result, cpu_seconds(after) - cpu_seconds(before));
     return result.requests > 0 && result.failures == 0 ? 0 : 1;

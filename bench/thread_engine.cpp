@@ -26,7 +26,7 @@ LoadResult run_threads(const LoadPlan& plan) {
       ready.count_down();
       go.wait();
       for (auto sent = Clock::now(); sent < deadline; ) {
-        Failure f = client.search(plan.request, answer);
+        Failure f = sync_wait(client.search(plan.request, answer));
         auto done = Clock::now();
         ++mine.requests;
         if (f) mine.count_failure(f);

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-50}
 rounds=${BENCH_ROUNDS:-2}
-tools=${BENCH_TOOLS:-wrk hey threads multi}
+tools=${BENCH_TOOLS:-wrk hey loop threads}
 corpus_size=${BENCH_CORPUS_SIZE:-100000}
 build=${BENCH_BUILD_DIR:-build}
 out=${BENCH_OUT:-$build/bench-efficiency/$(date +%Y%m%d-%H%M%S)}
@@ -78,7 +78,7 @@ run_tool() {
            wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$out/search.lua" "$target" >"$raw" 2>&1 || true ;;
     hey) /usr/bin/time -f '%U %S %M' -o "$out/$tag.time" \
            hey -c "$connections" -z "${seconds}s" -m POST -T application/json -d "$body" "$target" >"$raw" 2>&1 || true ;;
-    threads|multi) /usr/bin/time -f '%U %S %M' -o "$out/$tag.time" \
+    threads|loop) /usr/bin/time -f '%U %S %M' -o "$out/$tag.time" \
            "$load" --gateway "$url" -c "$connections" -d "${seconds}s" --engine "$tool" >"$raw" 2>&1 || true ;;
   esac
   case "$tool" in
@@ -104,8 +104,8 @@ run_tool() {
 
 label() {
   case "$1" in
-    threads) echo "multitier" ;;
-    multi)   echo "multitier --engine multi" ;;
+    threads) echo "multitier threads (old)" ;;
+    loop)    echo "multitier" ;;
     *)       echo "$1" ;;
   esac
 }
@@ -147,8 +147,8 @@ for round in $(seq 1 "$rounds"); do
       "$rps" "$p50" "$p99" "$cpu" "$ratio" "$gw" >>"$table"
   done
   {
-    if [[ -n "$wrk_cpu" && -n "${cpu_per_request[threads]:-}" ]]; then
-      for engine in threads multi; do
+    if [[ -n "$wrk_cpu" ]]; then
+      for engine in loop threads; do
         [[ -n "${cpu_per_request[$engine]:-}" ]] || continue
         awk -v m="${cpu_per_request[$engine]}" -v w="$wrk_cpu" -v h="${cpu_per_request[hey]:-0}" -v name="$(label "$engine")" -v r="$round" 'BEGIN {
           printf "round %s: %-24s %.2f x wrk (target <= 2: %s)", r, name, m / w, (m <= 2 * w ? "met" : "NOT met")

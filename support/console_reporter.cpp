@@ -152,7 +152,8 @@ class ConsoleReporter final : public Reporter {
     partial_banner(out, report);
     out << "\n══ multitier load report ══\n"
         << "wall: " << format_fixed(report.wall_s, 3)
-        << "s · concurrency=" << report.settings.concurrency << '\n'
+        << "s · concurrency=" << report.settings.concurrency << " on " << report.settings.threads
+        << (report.settings.threads == 1 ? " thread" : " threads") << '\n'
         << "total scenarios: " << total << " ("
         << format_fixed(report.wall_s > 0 ? static_cast<double>(total) / report.wall_s : 0.0, 1)
         << "/sec)\n";

@@ -380,55 +380,63 @@ Failure with_prefix(Failure failure, std::string_view method, const std::string&
 
 }  // namespace
 
-GatewayClient::GatewayClient(std::string base_url, HttpOptions options)
+GatewayClient::GatewayClient(std::string base_url, HttpOptions options, TransferLoop* loop)
     : base_url_(trim_slashes(std::move(base_url))),
       search_url_(base_url_ + "/v1/matrix/search"),
       record_url_(base_url_ + "/v1/matrix/playbooks/record"),
-      http_(options) {}
+      http_(options, loop) {}
 
-Failure GatewayClient::exchange(std::string_view method, const std::string& url,
-                                std::string_view body) {
-  if (Failure f = http_.request(method, url, body, response_)) return f;
+Failure GatewayClient::check_status(std::string_view method, const std::string& url) const {
   if (response_.status == 200) return Failure::ok();
   std::string message = "status " + std::to_string(response_.status) + ": ";
   append_excerpt(message, response_.body, kBodyExcerptBytes);
   return with_prefix({FailureKind::http_status, std::move(message)}, method, url);
 }
 
-Failure GatewayClient::expect_json_body(std::string_view method, const std::string& url) {
+Failure GatewayClient::expect_json_body(std::string_view method, const std::string& url) const {
+  if (Failure f = check_status(method, url)) return f;
   rapidjson::BaseReaderHandler<> ignore;
   if (Failure f = sax_parse(response_.body, ignore)) return with_prefix(std::move(f), method, url);
   return Failure::ok();
 }
 
-Failure GatewayClient::search(const SearchRequest& request, SearchResponse& out) {
-  if (Failure f = exchange("POST", search_url_, search_json(request))) return f;
+// The request body is copied out of the per-thread writer into this client: other coroutines
+// of the thread serialise their own requests while this one is in flight.
+Task<Failure> GatewayClient::search(const SearchRequest& request, SearchResponse& out) {
+  request_body_.assign(search_json(request));
+  Failure sent = co_await http_.send("POST", search_url_, request_body_, response_);
+  if (sent) co_return sent;
+  if (Failure f = check_status("POST", search_url_)) co_return f;
   if (Failure f = parse_search_response(response_.body, request, out)) {
-    return with_prefix(std::move(f), "POST", search_url_);
+    co_return with_prefix(std::move(f), "POST", search_url_);
   }
-  return Failure::ok();
+  co_return Failure::ok();
 }
 
-Failure GatewayClient::record(const RecordRequest& request) {
-  if (Failure f = exchange("POST", record_url_, record_json(request))) return f;
-  return expect_json_body("POST", record_url_);
+Task<Failure> GatewayClient::record(const RecordRequest& request) {
+  request_body_.assign(record_json(request));
+  Failure sent = co_await http_.send("POST", record_url_, request_body_, response_);
+  if (sent) co_return sent;
+  co_return expect_json_body("POST", record_url_);
 }
 
-Failure GatewayClient::delete_index(const std::string& name) {
+Task<Failure> GatewayClient::delete_index(const std::string& name) {
   delete_url_ = base_url_;
   delete_url_ += "/vectors/index/";
   append_percent_encoded(delete_url_, name);
-  if (Failure f = exchange("DELETE", delete_url_, {})) return f;
-  return expect_json_body("DELETE", delete_url_);
+  Failure sent = co_await http_.send("DELETE", delete_url_, {}, response_);
+  if (sent) co_return sent;
+  co_return expect_json_body("DELETE", delete_url_);
 }
 
-Failure GatewayClient::probe(const std::string& corpus) {
+Task<Failure> GatewayClient::probe(const std::string& corpus) {
   SearchRequest request;
   request.query_text = "test";
   request.corpora = {corpus};
   request.k = 1;
   request.per_corpus_k = 1;
-  return search(request, probe_out_);
+  Failure failure = co_await search(request, probe_out_);
+  co_return failure;
 }
 
 }  // namespace multitier

@@ -9,6 +9,8 @@
 
 #include "support/failure.h"
 #include "support/http_client.h"
+#include "support/task.h"
+#include "support/transfer_loop.h"
 
 namespace multitier {
 
@@ -68,33 +70,36 @@ Failure parse_search_response(std::string_view body, const SearchRequest& reques
 
 class GatewayClient {
  public:
-  // base_url like "http://127.0.0.1:4110" (a trailing slash is dropped).
-  GatewayClient(std::string base_url, HttpOptions options = {});
+  // base_url like "http://127.0.0.1:4110" (a trailing slash is dropped). `loop`: see HttpClient.
+  GatewayClient(std::string base_url, HttpOptions options = {}, TransferLoop* loop = nullptr);
 
   // Every call: a transfer failure as HttpClient reports it; a status other than 200 is
   // http_status, "<METHOD> <path>: status N: <first 120 bytes of the body>" (control characters
   // replaced); then the body checks below, their messages prefixed with "<METHOD> <path>: ".
   // POST /v1/matrix/search, checked by parse_search_response.
-  Failure search(const SearchRequest& request, SearchResponse& out);
+  // Arguments are read after the call returns: keep them alive until the task is awaited.
+  Task<Failure> search(const SearchRequest& request, SearchResponse& out);
   // POST /v1/matrix/playbooks/record; the body must be JSON (its content is ignored).
-  Failure record(const RecordRequest& request);
+  Task<Failure> record(const RecordRequest& request);
   // DELETE /vectors/index/{name} (name percent-encoded); the body must be JSON.
-  Failure delete_index(const std::string& name);
+  Task<Failure> delete_index(const std::string& name);
   // The seed's sanity search: {"query_text":"test","corpora":[corpus],"k":1,"per_corpus_k":1,
   // "use_playbook":false} must answer 200 with a contract-valid body.
-  Failure probe(const std::string& corpus);
+  Task<Failure> probe(const std::string& corpus);
 
   const std::string& base_url() const { return base_url_; }
 
  private:
-  // Sends and checks the status; on success the body is in response_.
-  Failure exchange(std::string_view method, const std::string& url, std::string_view body);
-  Failure expect_json_body(std::string_view method, const std::string& url);
+  // The answer in response_ has status 200 (else an http_status failure with an excerpt).
+  Failure check_status(std::string_view method, const std::string& url) const;
+  // check_status, and the body is JSON.
+  Failure expect_json_body(std::string_view method, const std::string& url) const;
 
   std::string base_url_;
   std::string search_url_;
   std::string record_url_;
   std::string delete_url_;    // rebuilt per call
+  std::string request_body_;  // the body in flight; reused
   HttpClient http_;
   HttpResponse response_;     // reused: keeps its capacity across calls
   SearchResponse probe_out_;

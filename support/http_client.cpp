@@ -54,6 +54,9 @@ struct HttpClient::Impl {
   bool over_cap = false;
   std::string url;              // last URL and method set on the handle, to skip redundant setopts
   std::string method;
+  TransferLoop* loop = nullptr; // null: exchanges are performed on the spot
+  TransferLoop::Waiter waiter;  // the coroutine parked on the transfer in flight
+  bool in_flight = false;       // the handle is lent to the loop
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* self = static_cast<Impl*>(user);
@@ -66,7 +69,7 @@ struct HttpClient::Impl {
     return bytes;
   }
 
-  explicit Impl(HttpOptions opts) : options(opts) {
+  Impl(HttpOptions opts, TransferLoop* transfer_loop) : options(opts), loop(transfer_loop) {
     global_init_once();
     curl = curl_easy_init();
     if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
@@ -92,6 +95,7 @@ struct HttpClient::Impl {
   }
 
   ~Impl() {
+    if (in_flight) loop->abandon(curl);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);
   }
@@ -115,6 +119,9 @@ struct HttpClient::Impl {
     }
   }
 
+  void prepare(std::string_view new_method, const std::string& new_url, std::string_view body, HttpResponse& out);
+  Failure finish(CURLcode code, const std::string& target, HttpResponse& out);
+
   Failure failure(FailureKind kind, std::string_view what, const std::string& target) const {
     std::string message = method;
     message += ' ';
@@ -125,37 +132,74 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(HttpOptions options) : impl_(std::make_unique<Impl>(options)) {}
+HttpClient::HttpClient(HttpOptions options, TransferLoop* loop)
+    : impl_(std::make_unique<Impl>(options, loop)) {}
 
 HttpClient::~HttpClient() = default;
 
-Failure HttpClient::request(std::string_view method, const std::string& url, std::string_view body,
-                            HttpResponse& out) {
-  Impl& im = *impl_;
-  im.set_target(method, url, body);
+void HttpClient::Impl::prepare(std::string_view new_method, const std::string& new_url, std::string_view body,
+                               HttpResponse& out) {
+  set_target(new_method, new_url, body);
   out.status = 0;
   out.body.clear();
-  out.body.reserve(std::min<std::size_t>(im.options.max_body_bytes, 16 * 1024));
-  im.sink = &out.body;
-  im.over_cap = false;
-  im.error_text[0] = '\0';
+  out.body.reserve(std::min<std::size_t>(options.max_body_bytes, 16 * 1024));
+  sink = &out.body;
+  over_cap = false;
+  error_text[0] = '\0';
+}
 
-  CURLcode code = curl_easy_perform(im.curl);
-  im.sink = nullptr;
+Failure HttpClient::Impl::finish(CURLcode code, const std::string& target, HttpResponse& out) {
+  sink = nullptr;
   if (code != CURLE_OK) {
-    FailureKind kind = classify(code, im.over_cap);
+    FailureKind kind = classify(code, over_cap);
     if (kind == FailureKind::oversize) {
-      return im.failure(kind, "body exceeds the " + std::to_string(im.options.max_body_bytes) +
-                                  "-byte cap", url);
+      return failure(kind, "body exceeds the " + std::to_string(options.max_body_bytes) + "-byte cap", target);
     }
-    std::string what = im.error_text[0] != '\0' ? im.error_text : curl_easy_strerror(code);
+    std::string what = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
     what += " (curl ";
     what += std::to_string(static_cast<int>(code));
     what += ')';
-    return im.failure(kind, what, url);
+    return failure(kind, what, target);
   }
-  curl_easy_getinfo(im.curl, CURLINFO_RESPONSE_CODE, &out.status);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
   return Failure::ok();
+}
+
+Failure HttpClient::request(std::string_view method, const std::string& url, std::string_view body,
+                            HttpResponse& out) {
+  impl_->prepare(method, url, body, out);
+  return impl_->finish(curl_easy_perform(impl_->curl), url, out);
+}
+
+HttpClient::Exchange HttpClient::send(std::string_view method, const std::string& url, std::string_view body,
+                                      HttpResponse& out) {
+  impl_->prepare(method, url, body, out);
+  return Exchange(*impl_, url, out);
+}
+
+bool HttpClient::Exchange::await_ready() {
+  if (impl_.loop != nullptr) return false;
+  failure_ = impl_.finish(curl_easy_perform(impl_.curl), url_, out_);
+  performed_ = true;
+  return true;
+}
+
+bool HttpClient::Exchange::await_suspend(std::coroutine_handle<> awaiter) {
+  impl_.waiter.resume = awaiter;
+  if (impl_.loop->start(impl_.curl, impl_.waiter)) {
+    impl_.in_flight = true;
+    return true;
+  }
+  impl_.sink = nullptr;
+  failure_ = impl_.failure(FailureKind::transport, "curl_multi_add_handle failed", url_);
+  performed_ = true;
+  return false;
+}
+
+Failure HttpClient::Exchange::await_resume() {
+  if (performed_) return std::move(failure_);
+  impl_.in_flight = false;
+  return impl_.finish(impl_.waiter.result, url_, out_);
 }
 
 }  // namespace multitier

@@ -1,13 +1,17 @@
-// A blocking HTTP/1.1 client over one libcurl easy handle, reused for every request so the
-// connection stays alive. One instance per thread; an instance is not thread-safe.
+// An HTTP/1.1 client over one libcurl easy handle, reused for every request so the connection
+// stays alive. request() blocks. send() is awaited from a coroutine: when the client is bound
+// to a TransferLoop the exchange runs on the loop's multi handle while the coroutine is
+// parked; unbound, it is performed on the spot. An instance belongs to one thread.
 #pragma once
 
+#include <coroutine>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "support/failure.h"
+#include "support/transfer_loop.h"
 
 namespace multitier {
 
@@ -23,8 +27,28 @@ struct HttpResponse {
 };
 
 class HttpClient {
+  struct Impl;
+
  public:
-  explicit HttpClient(HttpOptions options = {});
+  // co_await client.send(...) yields the Failure request() would return.
+  class Exchange {
+   public:
+    bool await_ready();
+    bool await_suspend(std::coroutine_handle<> awaiter);
+    Failure await_resume();
+
+   private:
+    friend class HttpClient;
+    Exchange(Impl& impl, const std::string& url, HttpResponse& out) : impl_(impl), url_(url), out_(out) {}
+    Impl& impl_;
+    const std::string& url_;
+    HttpResponse& out_;
+    Failure failure_;
+    bool performed_ = false;  // done on the spot (unbound client, or curl refused the handle)
+  };
+
+  // `loop`, when given, must outlive the client and belong to the thread that uses it.
+  explicit HttpClient(HttpOptions options = {}, TransferLoop* loop = nullptr);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -36,9 +60,11 @@ class HttpClient {
   // Messages read "<METHOD> <path>: <curl's error text> (curl <code>)".
   Failure request(std::string_view method, const std::string& url, std::string_view body,
                   HttpResponse& out);
+  // The same exchange, to co_await. `url`, `body` and `out` must stay valid until it resumes.
+  Exchange send(std::string_view method, const std::string& url, std::string_view body,
+                HttpResponse& out);
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

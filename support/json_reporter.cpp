@@ -106,6 +106,7 @@ void settings(Writer& w, const RunSettings& s) {
   member(w, "corpus", std::string_view(s.corpus));
   member(w, "mode", std::string_view(s.mode));
   member(w, "concurrency", s.concurrency);
+  member(w, "threads", s.threads);
   member(w, "duration_s", s.duration_s);
   member(w, "warmup_s", s.warmup_s);
   member(w, "seed", s.seed);

@@ -78,6 +78,7 @@ void suite_properties(std::ostream& out, const RunReport& report) {
   property(out, in, "corpus", s.corpus);
   property(out, in, "mode", s.mode);
   property(out, in, "concurrency", std::to_string(s.concurrency));
+  property(out, in, "threads", std::to_string(s.threads));
   property(out, in, "duration_s", format_fixed(s.duration_s, 3));
   property(out, in, "warmup_s", format_fixed(s.warmup_s, 3));
   property(out, in, "seed", std::to_string(s.seed));

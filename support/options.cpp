@@ -30,15 +30,16 @@ po::options_description describe() {
     ("gateway", po::value<std::string>(), "gateway base URL (loopback only) [http://127.0.0.1:4110]")
     ("gateway-url-file", po::value<std::string>(), "read the gateway URL from this file when --gateway is not given (CTest's reference gateway writes one)")
     ("corpus", po::value<std::string>()->default_value("workers"), "index name searched by every scenario")
-    ("concurrency", po::value<int>()->default_value(50), "worker threads (1..1024)")
+    ("concurrency", po::value<int>()->default_value(50), "workers, each one keep-alive connection running one scenario at a time (1..1024)")
+    ("threads", po::value<int>()->default_value(0), "event-loop threads driving the workers; 0: one per core (0..256)")
     ("duration", po::value<std::string>()->default_value("60s"), "stress: how long each case runs (250ms, 10s, 5m, 1h)")
     ("warmup", po::value<std::string>()->default_value("0s"), "stress: run this long first without counting samples")
-    ("iterations", po::value<int>()->default_value(20), "without --stress: scenario runs per case, spread over the threads")
+    ("iterations", po::value<int>()->default_value(20), "without --stress: scenario runs per case, spread over the workers")
     ("seed", po::value<std::uint64_t>()->default_value(0), "random seed replaying a run's choices; 0 draws one (reported)")
     ("timeout", po::value<std::string>()->default_value("10s"), "per-request total timeout")
     ("connect-timeout", po::value<std::string>()->default_value("2s"), "per-request connect timeout")
     ("report-dir", po::value<std::string>()->default_value(""), "write report.txt, junit.xml and report.json here")
-    ("stress", po::value<bool>()->default_value(false)->implicit_value(true), "repeat each case on --concurrency threads for --duration")
+    ("stress", po::value<bool>()->default_value(false)->implicit_value(true), "repeat each case on --concurrency workers for --duration")
     ("weights", po::value<std::string>()->default_value(""), "mix weights, e.g. cold_search_email=35,profile_swap=15 (default: the seed's 35/15/15/15/10/10)")
     ("max-failure-rate", po::value<double>()->default_value(0.0), "a scenario fails when its failed fraction exceeds this (0..1)")
     ("p99-budget", po::value<std::string>()->default_value(""), "latency budgets, e.g. cold_search_email=20ms,repeat_cache=50ms")
@@ -107,6 +108,8 @@ void fill(const po::variables_map& vm, Options& o) {
   o.corpus = vm["corpus"].as<std::string>();
   o.concurrency = vm["concurrency"].as<int>();
   if (o.concurrency < 1 || o.concurrency > 1024) throw std::invalid_argument("--concurrency must be within 1..1024");
+  o.threads = vm["threads"].as<int>();
+  if (o.threads < 0 || o.threads > 256) throw std::invalid_argument("--threads must be within 0..256");
   o.duration = duration_option(vm, "duration");
   o.warmup = duration_option(vm, "warmup");
   o.iterations = vm["iterations"].as<int>();

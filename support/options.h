@@ -24,7 +24,8 @@ struct Options {
   bool gateway_given = false;       // --gateway or MULTITIER_GATEWAY was set explicitly
   std::string gateway_url_file;     // read the URL from this file when no gateway was given
   std::string corpus = "workers";
-  int concurrency = 50;
+  int concurrency = 50;              // workers (connections)
+  int threads = 0;                  // event-loop threads; 0: one per core
   Millis duration{60'000};
   Millis warmup{0};
   int iterations = 20;

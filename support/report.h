@@ -27,6 +27,7 @@ struct RunSettings {
   std::vector<std::pair<Scenario, int>> weights;  // empty unless mix
   bool mix = false;
   double timeout_s = 0;
+  int threads = 0;  // event-loop threads the workers ran on
 };
 
 // What makes a scenario fail the run.

@@ -1,58 +1,97 @@
 #include "support/runner.h"
 
+#include <algorithm>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
+
+#include "support/task.h"
+#include "support/transfer_loop.h"
 
 namespace multitier {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kConnectBackoff = std::chrono::milliseconds(10);
+// How long a loop waits for events before it looks at the clock again (publishing progress).
+constexpr auto kLoopTick = std::chrono::milliseconds(50);
 
-// A worker's registry copy, refreshed by the worker itself about once a second so the
+// A thread's registry copy, refreshed by the thread itself about once a second so the
 // progress reader never touches the live one.
 struct Published {
   std::mutex mutex;
   Registry registry;
 };
 
-struct Worker {
+// One event-loop thread: its loop, its workers and the registry they record into.
+struct Lane {
   const RunPlan& plan;
   const std::atomic<bool>& stop;
   Clock::time_point measure_from;
   Clock::time_point deadline;
-  Published* published;  // null when nobody reads progress: then nothing is copied
+  std::uint64_t workers = 0;  // in the whole run
+  Published* published;       // null when nobody reads progress: then nothing is copied
   Registry registry;
+  std::exception_ptr error;
 
-  void run(std::uint64_t index) {
-    GatewayClient client(plan.gateway, plan.http);
+  Task<void> work(TransferLoop& loop, std::uint64_t index) {
+    GatewayClient client(plan.gateway, plan.http, &loop);
     Random random(Random::derive(plan.seed, index));
     ScenarioWorker state{client, random, index, 0, plan.nonce};
-    auto next_publish = Clock::now() + std::chrono::seconds(1);
-    const auto threads = static_cast<std::uint64_t>(plan.concurrency);
-    for (std::uint64_t run = index;; run += threads) {
+    for (std::uint64_t run = index;; run += workers) {
       if (stop.load(std::memory_order_relaxed)) break;
       if (!plan.stress && run >= static_cast<std::uint64_t>(plan.iterations)) break;
-      auto now = Clock::now();
-      if (plan.stress && now >= deadline) break;
-      ScenarioResult result = run_scenario(pick_weighted(plan.weights, random), plan.context, state);
+      if (plan.stress && Clock::now() >= deadline) break;
+      ScenarioResult result = co_await run_scenario(pick_weighted(plan.weights, random), plan.context, state);
       if (!plan.stress || Clock::now() >= measure_from) registry.record(result);
-      if (result.failure.kind == FailureKind::connect) std::this_thread::sleep_for(kConnectBackoff);
-      if (published && Clock::now() >= next_publish) {
-        std::lock_guard lock(published->mutex);
-        published->registry = registry;
-        next_publish += std::chrono::seconds(1);
+      if (result.failure.kind == FailureKind::connect) {
+        co_await loop.sleep_until(Clock::now() + kConnectBackoff);
       }
     }
-    if (published) {
-      std::lock_guard lock(published->mutex);
-      published->registry = registry;
+  }
+
+  void publish() {
+    if (!published) return;
+    std::lock_guard lock(published->mutex);
+    published->registry = registry;
+  }
+
+  void run(std::uint64_t first, std::uint64_t step) {
+    try {
+      std::vector<std::uint64_t> mine;
+      for (std::uint64_t w = first; w < workers; w += step) mine.push_back(w);
+      TransferLoop loop(static_cast<int>(mine.size()));
+      std::vector<Task<void>> tasks;
+      tasks.reserve(mine.size());
+      for (std::uint64_t w : mine) {
+        tasks.push_back(work(loop, w));
+        tasks.back().start();
+      }
+      auto next_publish = Clock::now() + std::chrono::seconds(1);
+      auto all_done = [&] { return std::all_of(tasks.begin(), tasks.end(), [](const Task<void>& t) { return t.done(); }); };
+      while (!all_done()) {
+        loop.run_once(kLoopTick);
+        if (published && Clock::now() >= next_publish) {
+          publish();
+          next_publish += std::chrono::seconds(1);
+        }
+      }
+      for (Task<void>& t : tasks) t.result();  // rethrows what escaped a worker
+    } catch (...) {
+      error = std::current_exception();
     }
+    publish();
   }
 };
 
 }  // namespace
+
+int loop_threads(const RunPlan& plan) {
+  const int workers = plan.stress ? plan.concurrency : std::min(plan.concurrency, plan.iterations);
+  const int wanted = plan.threads > 0 ? plan.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, std::min(wanted, workers));
+}
 
 Scenario pick_weighted(const std::vector<std::pair<Scenario, int>>& weights, Random& random) {
   if (weights.size() == 1) return weights.front().first;
@@ -68,24 +107,25 @@ Scenario pick_weighted(const std::vector<std::pair<Scenario, int>>& weights, Ran
 
 RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                     const ProgressCallback& progress, std::chrono::milliseconds progress_every) {
-  const int threads = plan.stress ? plan.concurrency : std::min(plan.concurrency, plan.iterations);
+  const int workers = plan.stress ? plan.concurrency : std::min(plan.concurrency, plan.iterations);
+  const int threads = loop_threads(plan);
   const auto start = Clock::now();
   const auto measure_from = start + (plan.stress ? plan.warmup : std::chrono::milliseconds(0));
   const auto deadline = measure_from + plan.duration;
 
   std::vector<Published> published(progress ? static_cast<std::size_t>(threads) : 0);
-  std::vector<Worker> workers;
-  workers.reserve(static_cast<std::size_t>(threads));
+  std::vector<Lane> lanes;
+  lanes.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     Published* slot = progress ? &published[static_cast<std::size_t>(t)] : nullptr;
-    workers.push_back(Worker{plan, stop, measure_from, deadline, slot, {}});
+    lanes.push_back(Lane{plan, stop, measure_from, deadline, static_cast<std::uint64_t>(std::max(workers, 0)), slot, {}, {}});
   }
   std::atomic<int> running{threads};
   std::vector<std::thread> pool;
-  pool.reserve(workers.size());
+  pool.reserve(lanes.size());
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      workers[static_cast<std::size_t>(t)].run(static_cast<std::uint64_t>(t));
+      lanes[static_cast<std::size_t>(t)].run(static_cast<std::uint64_t>(t), static_cast<std::uint64_t>(threads));
       running.fetch_sub(1, std::memory_order_release);
     });
   }
@@ -113,9 +153,12 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
   }
   for (auto& thread : pool) thread.join();
   const auto end = Clock::now();
+  for (auto& lane : lanes) {
+    if (lane.error) std::rethrow_exception(lane.error);
+  }
 
   RunOutcome outcome;
-  for (auto& w : workers) outcome.registry.merge(w.registry);
+  for (auto& lane : lanes) outcome.registry.merge(lane.registry);
   outcome.wall_s = std::chrono::duration<double>(end - (end > measure_from ? measure_from : start)).count();
   outcome.interrupted = stop.load();
   if (outcome.interrupted) {

@@ -1,13 +1,16 @@
-// Runs scenarios on worker threads, in one of two modes:
-//   iterations: a fixed number of runs spread over the threads (thread t takes runs t, t+T, ...);
-//   stress:     every thread repeats until warmup + duration has passed.
-// Each thread owns its GatewayClient, its Random stream (derived from the seed and the thread
-// index, so a seed replays the same choices) and its Registry; nothing on the hot path is
-// shared. Threads publish a copy of their registry about once a second for progress; the
-// final registries are merged after join. The runner never prints.
+// Runs scenarios on `concurrency` workers, in one of two modes:
+//   iterations: a fixed number of runs spread over the workers (worker w takes runs w, w+W, ...);
+//   stress:     every worker repeats until warmup + duration has passed.
+// A worker is a coroutine with its own GatewayClient (one keep-alive connection) and its own
+// Random stream (derived from the seed and the worker index, so a seed replays the same
+// choices). Workers are spread over `threads` event-loop threads (worker w on thread w mod T);
+// each thread drives its workers' requests through one TransferLoop (one curl multi handle)
+// and records their results into its own Registry, so nothing on the hot path is shared and
+// no lock is taken. Threads publish a copy of their registry about once a second for
+// progress; the final registries are merged after join. The runner never prints.
 //
-// A scenario that fails to connect is followed by a 10 ms pause on that thread: a dead gateway
-// would otherwise turn every thread into a busy loop of refused connections, starving the
+// A scenario that fails to connect is followed by a 10 ms pause of that worker: a dead gateway
+// would otherwise turn every worker into a busy loop of refused connections, starving the
 // machine the gateway is restarting on. Other failures are not delayed.
 #pragma once
 
@@ -31,7 +34,8 @@ struct RunPlan {
   ScenarioContext context;
   std::vector<std::pair<Scenario, int>> weights;  // one entry {s, 1} runs a single scenario
   bool stress = false;
-  int concurrency = 1;
+  int concurrency = 1;       // workers, one connection each
+  int threads = 0;           // event-loop threads; 0: one per core, at most one per worker
   std::chrono::milliseconds duration{0};
   std::chrono::milliseconds warmup{0};
   int iterations = 1;
@@ -54,12 +58,16 @@ struct RunOutcome {
 
 using ProgressCallback = std::function<void(const RunProgress&)>;
 
-// Runs the plan. `stop` may be raised from any thread or a signal handler; threads then finish
-// their current scenario and return. `progress`, when set, is called on the calling thread
+// Runs the plan. `stop` may be raised from any thread or a signal handler; workers then finish
+// their current scenario and return. An exception escaping a worker (a bug, not a gateway
+// problem) is rethrown here after every thread has ended. `progress`, when set, is called on the calling thread
 // about every `progress_every`.
 RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                     const ProgressCallback& progress = {},
                     std::chrono::milliseconds progress_every = std::chrono::seconds(1));
+
+// The event-loop threads a plan runs on: plan.threads, or one per core; never more than workers.
+int loop_threads(const RunPlan& plan);
 
 // Picks a scenario by weight for one draw of `random`.
 Scenario pick_weighted(const std::vector<std::pair<Scenario, int>>& weights, Random& random);

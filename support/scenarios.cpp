@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -26,10 +27,15 @@ class Workflow {
   template <typename Body>
   bool step(std::string_view name, Body&& body) {
     auto t0 = Clock::now();
-    Failure failure = body();
-    result_.steps.push_back({name, Clock::now() - t0, failure});
-    if (failure) return fail(name, std::move(failure));
-    return true;
+    return record(name, t0, body());
+  }
+
+  // Awaits a gateway call as a timed step; false when it failed. The call is a lazy task: it
+  // starts here, after the clock.
+  Task<bool> call(std::string_view name, Task<Failure> exchange) {
+    auto t0 = Clock::now();
+    Failure failure = co_await exchange;
+    co_return record(name, t0, std::move(failure));
   }
 
   // A check between steps broke: record where and why; always false.
@@ -37,6 +43,12 @@ class Workflow {
     result_.failed_at = where;
     result_.failure = std::move(failure);
     return false;
+  }
+
+  bool record(std::string_view name, Clock::time_point t0, Failure failure) {
+    result_.steps.push_back({name, Clock::now() - t0, failure});
+    if (failure) return fail(name, std::move(failure));
+    return true;
   }
 
   void set_validator(ValidationCategory category) { result_.validator = category; }
@@ -97,9 +109,11 @@ bool enough_results(Workflow& flow, const SearchResponse& r, int at_least) {
 
 // A search step whose answer the workflow builds on: false (failure recorded) when the search
 // failed or returned fewer than `at_least` results.
-bool search_step(Workflow& flow, std::string_view step, ScenarioWorker& w, const SearchRequest& request,
-                 SearchResponse& out, int at_least) {
-  return flow.step(step, [&] { return w.client.search(request, out); }) && enough_results(flow, out, at_least);
+Task<bool> search_step(Workflow& flow, std::string_view step, ScenarioWorker& w, const SearchRequest& request,
+                       SearchResponse& out, int at_least) {
+  const bool searched = co_await flow.call(step, w.client.search(request, out));
+  if (!searched) co_return false;
+  co_return enough_results(flow, out, at_least);
 }
 
 rj::Document outreach_draft(const WorkerRecord& worker, const QuerySpec& q, bool sms) {
@@ -121,15 +135,17 @@ rj::Document outreach_draft(const WorkerRecord& worker, const QuerySpec& q, bool
 }
 
 // A: fresh demand -> search -> email outreach -> EmailValidator.
-ScenarioResult cold_search_email(const ScenarioContext& c, ScenarioWorker& w) {
+Task<ScenarioResult> cold_search_email(const ScenarioContext& c, ScenarioWorker& w) {
   Workflow flow(Scenario::cold_search_email);
   const QuerySpec& q = pick_query(c, w);
+  const SearchRequest request = search_for(c, q, 5);
   SearchResponse resp;
-  if (!search_step(flow, "search", w, search_for(c, q, 5), resp, c.min_results)) return flow.finish();
+  const bool found = co_await search_step(flow, "search", w, request, resp, c.min_results);
+  if (!found) co_return flow.finish();
   // As the seed: the draft names a roster worker, since the validator checks against the roster.
   auto draft = outreach_draft(pick_worker(c, w), q, /*sms=*/false);
   validate_step(flow, "email_validate", *c.email, draft);
-  return flow.finish();
+  co_return flow.finish();
 }
 
 // The first roster worker after a random offset sharing w1's city, state and role.
@@ -167,24 +183,26 @@ rj::Document fill_proposal(const WorkerRecord& w1, const WorkerRecord& w2) {
 }
 
 // B: surge -> search -> fill proposal of two matching roster workers -> FillValidator -> record.
-ScenarioResult surge_fill_validate(const ScenarioContext& c, ScenarioWorker& w) {
+Task<ScenarioResult> surge_fill_validate(const ScenarioContext& c, ScenarioWorker& w) {
   Workflow flow(Scenario::surge_fill_validate);
   const QuerySpec& q = pick_query(c, w);
+  const SearchRequest request = search_for(c, q, 3);
   SearchResponse resp;
-  if (!search_step(flow, "search", w, search_for(c, q, 3), resp, std::max(c.min_results, 1))) return flow.finish();
+  const bool found = co_await search_step(flow, "search", w, request, resp, std::max(c.min_results, 1));
+  if (!found) co_return flow.finish();
   const WorkerRecord& w1 = pick_worker(c, w);
   const WorkerRecord* w2 = matching_partner(c, w, w1);
   if (!w2) {
     flow.fail("no_matching_worker_pair",
               {FailureKind::validator, "roster has no partner for " + w1.candidate_id});
-    return flow.finish();
+    co_return flow.finish();
   }
   auto proposal = fill_proposal(w1, *w2);
-  if (!validate_step(flow, "fill_validate", *c.fill, proposal)) return flow.finish();
+  if (!validate_step(flow, "fill_validate", *c.fill, proposal)) co_return flow.finish();
   // As the seed: the role recorded is the filled worker's.
   RecordRequest record{q.text, *w1.role, resp.results[0].id, c.corpus, 1.0, {"multitier-loadtest"}};
-  flow.step("playbook_record", [&] { return w.client.record(record); });
-  return flow.finish();
+  co_await flow.call("playbook_record", w.client.record(record));
+  co_return flow.finish();
 }
 
 bool same_answer(const SearchResponse& a, const SearchResponse& b) {
@@ -196,19 +214,23 @@ bool same_answer(const SearchResponse& a, const SearchResponse& b) {
 }
 
 // C: original search -> swap search excluding the original ids -> no overlap, still k results.
-ScenarioResult profile_swap(const ScenarioContext& c, ScenarioWorker& w) {
+Task<ScenarioResult> profile_swap(const ScenarioContext& c, ScenarioWorker& w) {
   Workflow flow(Scenario::profile_swap);
   const QuerySpec& q = pick_query(c, w);
   SearchRequest request = search_for(c, q, 3);
   SearchResponse original, swap;
-  if (!search_step(flow, "search_original", w, request, original, std::max(c.min_results, 1))) return flow.finish();
+  const bool found = co_await search_step(flow, "search_original", w, request, original, std::max(c.min_results, 1));
+  if (!found) {
+    co_return flow.finish();
+  }
   for (const auto& hit : original.results) request.exclude_ids.push_back(hit.id);
-  if (!flow.step("search_swap", [&] { return w.client.search(request, swap); })) return flow.finish();
+  const bool swapped = co_await flow.call("search_swap", w.client.search(request, swap));
+  if (!swapped) co_return flow.finish();
   for (const auto& a : original.results) {
     for (const auto& b : swap.results) {
       if (a.id == b.id) {
         flow.fail("swap_overlap_detected", contract("swap returned excluded id " + a.id));
-        return flow.finish();
+        co_return flow.finish();
       }
     }
   }
@@ -217,11 +239,11 @@ ScenarioResult profile_swap(const ScenarioContext& c, ScenarioWorker& w) {
     flow.fail("swap_short", contract("swap returned " + std::to_string(swap.results.size()) +
                                      " results, want k=" + std::to_string(request.k)));
   }
-  return flow.finish();
+  co_return flow.finish();
 }
 
 // D: the same query five times; every answer must equal the first.
-ScenarioResult repeat_cache(const ScenarioContext& c, ScenarioWorker& w) {
+Task<ScenarioResult> repeat_cache(const ScenarioContext& c, ScenarioWorker& w) {
   static constexpr std::array<std::string_view, 5> kSteps = {"search_0", "search_1", "search_2",
                                                               "search_3", "search_4"};
   Workflow flow(Scenario::repeat_cache);
@@ -230,10 +252,11 @@ ScenarioResult repeat_cache(const ScenarioContext& c, ScenarioWorker& w) {
   SearchResponse first, again;
   for (std::size_t i = 0; i < kSteps.size(); ++i) {
     SearchResponse& target = i == 0 ? first : again;
-    if (!flow.step(kSteps[i], [&] { return w.client.search(request, target); })) return flow.finish();
+    const bool answered = co_await flow.call(kSteps[i], w.client.search(request, target));
+    if (!answered) co_return flow.finish();
     if (i > 0 && !same_answer(first, again)) {
       flow.fail("repeat_mismatch", contract(std::string(kSteps[i]) + " answered differently from search_0"));
-      return flow.finish();
+      co_return flow.finish();
     }
   }
   const auto& steps = flow.result().steps;
@@ -241,49 +264,56 @@ ScenarioResult repeat_cache(const ScenarioContext& c, ScenarioWorker& w) {
   for (std::size_t i = 1; i < steps.size(); ++i) rest += static_cast<double>(steps[i].latency.count());
   rest /= static_cast<double>(steps.size() - 1);
   if (rest > 0) flow.result().first_to_rest_ratio = static_cast<double>(steps[0].latency.count()) / rest;
-  return flow.finish();
+  co_return flow.finish();
 }
 
 // E: search -> SMS draft holding a phone number -> EmailValidator (kind sms).
-ScenarioResult sms_validate(const ScenarioContext& c, ScenarioWorker& w) {
+Task<ScenarioResult> sms_validate(const ScenarioContext& c, ScenarioWorker& w) {
   Workflow flow(Scenario::sms_validate);
   const QuerySpec& q = pick_query(c, w);
   const WorkerRecord& worker = pick_worker(c, w);
+  const SearchRequest request = search_for(c, q, 1);
   SearchResponse resp;
-  if (!flow.step("search", [&] { return w.client.search(search_for(c, q, 1), resp); })) return flow.finish();
+  const bool found = co_await flow.call("search", w.client.search(request, resp));
+  if (!found) co_return flow.finish();
   auto draft = outreach_draft(worker, q, /*sms=*/true);
   validate_step(flow, "sms_validate", *c.email, draft);
-  return flow.finish();
+  co_return flow.finish();
 }
 
 // F: cold search -> record top-1 -> warm search with use_playbook: the recorded id must come
 // first and the gateway must say it applied the playbook.
-ScenarioResult playbook_record_replay(const ScenarioContext& c, ScenarioWorker& w) {
+Task<ScenarioResult> playbook_record_replay(const ScenarioContext& c, ScenarioWorker& w) {
   Workflow flow(Scenario::playbook_record_replay);
   const QuerySpec& q = pick_query(c, w);
   SearchRequest request = search_for(c, q, 3);
   // A unique text per run, so concurrent runs never share a playbook entry.
-  request.query_text += " [run-" + std::to_string(w.nonce) + "-" + std::to_string(w.thread_index) +
+  request.query_text += " [run-" + std::to_string(w.nonce) + "-" + std::to_string(w.worker_index) +
                         "-" + std::to_string(++w.run_counter) + "]";
   SearchResponse cold, warm;
-  if (!search_step(flow, "cold_search", w, request, cold, std::max(c.min_results, 1))) return flow.finish();
+  const bool found = co_await search_step(flow, "cold_search", w, request, cold, std::max(c.min_results, 1));
+  if (!found) {
+    co_return flow.finish();
+  }
   const std::string top = cold.results[0].id;
   RecordRequest record{request.query_text, q.role, top, c.corpus, 1.0, {"multitier-loadtest"}};
-  if (!flow.step("playbook_record", [&] { return w.client.record(record); })) return flow.finish();
+  const bool recorded = co_await flow.call("playbook_record", w.client.record(record));
+  if (!recorded) co_return flow.finish();
   request.use_playbook = true;
-  if (!flow.step("warm_search", [&] { return w.client.search(request, warm); })) return flow.finish();
+  const bool replayed = co_await flow.call("warm_search", w.client.search(request, warm));
+  if (!replayed) co_return flow.finish();
   if (warm.results.empty() || warm.results[0].id != top) {
     flow.fail("replay_not_first", contract("replay put " + (warm.results.empty() ? std::string("nothing") : warm.results[0].id) +
                                            " first, recorded answer was " + top));
   } else if (warm.playbook_boosted + warm.playbook_injected < 1) {
     flow.fail("replay_not_applied", contract("replay reported playbook_boosted + playbook_injected = 0"));
   }
-  return flow.finish();
+  co_return flow.finish();
 }
 
 }  // namespace
 
-ScenarioResult run_scenario(Scenario scenario, const ScenarioContext& context, ScenarioWorker& worker) {
+Task<ScenarioResult> run_scenario(Scenario scenario, const ScenarioContext& context, ScenarioWorker& worker) {
   switch (scenario) {
     case Scenario::cold_search_email: return cold_search_email(context, worker);
     case Scenario::surge_fill_validate: return surge_fill_validate(context, worker);
@@ -292,7 +322,7 @@ ScenarioResult run_scenario(Scenario scenario, const ScenarioContext& context, S
     case Scenario::sms_validate: return sms_validate(context, worker);
     case Scenario::playbook_record_replay: return playbook_record_replay(context, worker);
   }
-  return {};
+  throw std::invalid_argument("run_scenario: unknown scenario");
 }
 
 }  // namespace multitier

@@ -1,6 +1,7 @@
-// The six coordinator workflows of the seed harness, as plain functions: each runs its steps
+// The six coordinator workflows of the seed harness, as coroutines: each awaits its steps
 // against the gateway through a GatewayClient, runs the in-process validators, and returns a
-// ScenarioResult. Scenarios never print and never throw for gateway behaviour: every problem
+// ScenarioResult. With the worker's client bound to a TransferLoop, many scenarios share one
+// thread, each parked while its request is in flight; unbound, sync_wait runs one on the spot. Scenarios never print and never throw for gateway behaviour: every problem
 // ends up in the result (failed_at + failure).
 //
 // Checks beyond the seed's (each a named failed_at with FailureKind::contract):
@@ -22,6 +23,7 @@
 #include "support/query_spec.h"
 #include "support/random.h"
 #include "support/scenario_result.h"
+#include "support/task.h"
 #include "support/validators.h"
 
 namespace multitier {
@@ -36,17 +38,18 @@ struct ScenarioContext {
   int min_results = 1;                               // results a first search must return
 };
 
-// Per-thread state a scenario may use: its client, its random stream and a counter that makes
-// playbook query texts unique per thread.
+// Per-worker state a scenario may use: its client, its random stream and a counter that makes
+// playbook query texts unique per worker.
 struct ScenarioWorker {
   GatewayClient& client;
   Random& random;
-  std::uint64_t thread_index = 0;
+  std::uint64_t worker_index = 0;  // the worker's index in the run
   std::uint64_t run_counter = 0;
   std::uint64_t nonce = 0;  // per process, so separate runs do not share playbook entries
 };
 
-ScenarioResult run_scenario(Scenario scenario, const ScenarioContext& context,
-                            ScenarioWorker& worker);
+// `context` and `worker` must outlive the task.
+Task<ScenarioResult> run_scenario(Scenario scenario, const ScenarioContext& context,
+                                  ScenarioWorker& worker);
 
 }  // namespace multitier

@@ -35,7 +35,7 @@ TEST_P(FaultIsReported, AtTheRightStep) {
   ScenarioWorker worker{client, random, 0, 0, 1};
   const ScenarioContext context = seed_context();
   for (int run = 0; run < 5; ++run) {
-    ScenarioResult result = run_scenario(e.scenario, context, worker);
+    ScenarioResult result = sync_wait(run_scenario(e.scenario, context, worker));
     ASSERT_FALSE(result.success) << "run " << run << " passed although the gateway had " << e.name;
     EXPECT_EQ(result.failed_at, e.failed_at) << result.failure.message;
     EXPECT_EQ(result.failure.kind, e.kind) << to_string(result.failure.kind) << ": " << result.failure.message;
@@ -69,7 +69,7 @@ TEST(FaultFree, EveryScenarioPassesAgainstAHealthyGateway) {
   const ScenarioContext context = seed_context();
   for (Scenario s : kAllScenarios) {
     for (int run = 0; run < 3; ++run) {
-      ScenarioResult result = run_scenario(s, context, worker);
+      ScenarioResult result = sync_wait(run_scenario(s, context, worker));
       EXPECT_TRUE(result.success) << to_string(s) << " broke at " << result.failed_at << ": " << result.failure.message;
     }
   }

@@ -137,7 +137,8 @@ TEST(GatewayClientHttp, NonOkStatusIsHttpStatusWithBodyExcerpt) {
   ScriptedServer server({{http_response(503, body)}});
   GatewayClient client(server.url("/"), quick_options());
   SearchResponse out;
-  Failure failure = client.search({"test", "", {"workers"}, 1, 1, false, {}}, out);
+  const SearchRequest request{"test", "", {"workers"}, 1, 1, false, {}};
+  Failure failure = sync_wait(client.search(request, out));
   ASSERT_EQ(failure.kind, FailureKind::http_status) << failure.message;
   EXPECT_EQ(failure.message.rfind("POST /v1/matrix/search: status 503: {\"error\":\"index?busy\"}zz", 0),
             0u)
@@ -151,7 +152,7 @@ TEST(GatewayClientHttp, SearchParsesAValidAnswer) {
   ScriptedServer server({{http_response(200, body)}});
   GatewayClient client(server.url(), quick_options());
   SearchResponse out;
-  Failure failure = client.probe("workers");
+  Failure failure = sync_wait(client.probe("workers"));
   ASSERT_FALSE(failure) << failure.message;
   std::string seen = server.requests().at(0);
   EXPECT_EQ(seen.substr(seen.find("\r\n\r\n") + 4),
@@ -162,7 +163,7 @@ TEST(GatewayClientHttp, ContractFailureNamesThePath) {
   std::string body = R"({"results":[{"id":"w-1","distance":0.1,"corpus":"other"}]})";
   ScriptedServer server({{http_response(200, body)}});
   GatewayClient client(server.url(), quick_options());
-  Failure failure = client.probe("workers");
+  Failure failure = sync_wait(client.probe("workers"));
   EXPECT_EQ(failure.kind, FailureKind::contract);
   EXPECT_EQ(failure.message.rfind("POST /v1/matrix/search: unknown_corpus: ", 0), 0u)
       << failure.message;
@@ -172,9 +173,11 @@ TEST(GatewayClientHttp, RecordAndDeleteNeedJsonBodies) {
   ScriptedServer server({{http_response(200, R"({"recorded":true})")},
                          {http_response(200, "deleted")}});
   GatewayClient client(server.url(), quick_options());
-  Failure recorded = client.record({"q", "Pickers", "w-1", "workers", 1.0, {"t"}});
+  const RecordRequest record{"q", "Pickers", "w-1", "workers", 1.0, {"t"}};
+  Failure recorded = sync_wait(client.record(record));
   EXPECT_FALSE(recorded) << recorded.message;
-  Failure deleted = client.delete_index("playbook memory");
+  const std::string name = "playbook memory";
+  Failure deleted = sync_wait(client.delete_index(name));
   EXPECT_EQ(deleted.kind, FailureKind::bad_json) << deleted.message;
   EXPECT_EQ(deleted.message.rfind("DELETE /vectors/index/playbook%20memory: bad JSON at offset 0", 0),
             0u)
