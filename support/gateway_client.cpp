@@ -420,7 +420,7 @@ Task<Failure> GatewayClient::record(const RecordRequest& request) {
   co_return expect_json_body("POST", record_url_);
 }
 
-Task<Failure> GatewayClient::delete_index(const std::string& name) {
+Task<Failure> GatewayClient::delete_index(std::string name) {
   delete_url_ = base_url_;
   delete_url_ += "/vectors/index/";
   append_percent_encoded(delete_url_, name);
@@ -429,7 +429,7 @@ Task<Failure> GatewayClient::delete_index(const std::string& name) {
   co_return expect_json_body("DELETE", delete_url_);
 }
 
-Task<Failure> GatewayClient::probe(const std::string& corpus) {
+Task<Failure> GatewayClient::probe(std::string corpus) {
   SearchRequest request;
   request.query_text = "test";
   request.corpora = {corpus};

@@ -77,15 +77,16 @@ class GatewayClient {
   // http_status, "<METHOD> <path>: status N: <first 120 bytes of the body>" (control characters
   // replaced); then the body checks below, their messages prefixed with "<METHOD> <path>: ".
   // POST /v1/matrix/search, checked by parse_search_response.
-  // Arguments are read after the call returns: keep them alive until the task is awaited.
+  // A task is lazy: reference arguments are read after the call returns, so keep them alive
+  // until the task has been awaited (names are taken by value for that reason).
   Task<Failure> search(const SearchRequest& request, SearchResponse& out);
   // POST /v1/matrix/playbooks/record; the body must be JSON (its content is ignored).
   Task<Failure> record(const RecordRequest& request);
   // DELETE /vectors/index/{name} (name percent-encoded); the body must be JSON.
-  Task<Failure> delete_index(const std::string& name);
+  Task<Failure> delete_index(std::string name);
   // The seed's sanity search: {"query_text":"test","corpora":[corpus],"k":1,"per_corpus_k":1,
   // "use_playbook":false} must answer 200 with a contract-valid body.
-  Task<Failure> probe(const std::string& corpus);
+  Task<Failure> probe(std::string corpus);
 
   const std::string& base_url() const { return base_url_; }
 
