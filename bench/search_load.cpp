@@ -15,6 +15,7 @@
 
 #include "bench/load.h"
 #include "support/options.h"
+#include "support/runner.h"
 
 namespace {
 
@@ -38,7 +39,7 @@ po::options_description describe() {
     ("connections,c", po::value<int>()->default_value(50), "keep-alive connections (1..1024)")
     ("duration,d", po::value<std::string>()->default_value("10s"), "how long to drive them (250ms, 10s, 1m)")
     ("engine", po::value<std::string>()->default_value("loop"), "loop: the suite's event loops (coroutines on a curl multi handle per thread); threads: one blocking thread per connection (the earlier design)")
-    ("threads,t", po::value<int>()->default_value(0), "event-loop threads for --engine loop; 0: one per core")
+    ("threads,t", po::value<int>()->default_value(0), "event-loop threads for --engine loop; 0: the suite's default (one per two cores)")
     ("corpus", po::value<std::string>()->default_value("workers"), "index searched")
     ("query", po::value<std::string>()->default_value("Need 3 Loaders in Aurora IL for Parallel Machining"), "query_text")
     ("role", po::value<std::string>()->default_value("Loaders"), "query_role (empty: omitted)")
@@ -97,7 +98,7 @@ std::optional<int> parse(int argc, char** argv, Cli& cli) {
     if (cli.engine != "threads" && cli.engine != "loop") throw std::invalid_argument("--engine must be loop or threads");
     p.threads = vm["threads"].as<int>();
     if (p.threads < 0 || p.threads > 256) throw std::invalid_argument("--threads must be within 0..256");
-    if (p.threads == 0) p.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (p.threads == 0) p.threads = default_loop_threads();
     cli.print_body = vm["print-body"].as<bool>();
   } catch (const std::exception& e) {
     std::cerr << "multitier-search-load: " << e.what() << "\n";

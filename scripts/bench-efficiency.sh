@@ -2,12 +2,12 @@
 # The client's own cost per request, side by side with wrk and hey: the same single search
 # (cache-warm, so the gateway is cheap) driven at 50 connections for 10 s by wrk, hey and
 # multitier-search-load (the suite's design: coroutines on one curl multi handle per event-loop
-# thread, with the default one loop per core and with one loop; and the earlier blocking
-# thread-per-connection design), two rounds in one run, against the reference gateway on the
+# thread, with the default number of loops (one per two cores) and with one loop per core; and
+# the earlier blocking thread-per-connection design), two rounds in one run, against the reference gateway on the
 # 100k corpus.
 #   scripts/bench-efficiency.sh
 # Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_ROUNDS (2),
-#   BENCH_TOOLS ("wrk hey loop loop1 threads"), BENCH_CORPUS_SIZE (100000),
+#   BENCH_TOOLS ("wrk hey loop loopcores threads"), BENCH_CORPUS_SIZE (100000),
 #   BENCH_BUILD_DIR (build; another directory is configured like the default preset),
 #   BENCH_NO_BUILD=1 to use the binaries as they are,
 #   BENCH_GATEWAY_BIN (the gateway binary; default the build's), BENCH_OUT (directory for raw outputs).
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-50}
 rounds=${BENCH_ROUNDS:-2}
-tools=${BENCH_TOOLS:-wrk hey loop loop1 threads}
+tools=${BENCH_TOOLS:-wrk hey loop loopcores threads}
 corpus_size=${BENCH_CORPUS_SIZE:-100000}
 build=${BENCH_BUILD_DIR:-build}
 out=${BENCH_OUT:-$build/bench-efficiency/$(date +%Y%m%d-%H%M%S)}
@@ -80,9 +80,9 @@ run_tool() {
            wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$out/search.lua" "$target" >"$raw" 2>&1 || true ;;
     hey) /usr/bin/time -f '%U %S %M' -o "$out/$tag.time" \
            hey -c "$connections" -z "${seconds}s" -m POST -T application/json -d "$body" "$target" >"$raw" 2>&1 || true ;;
-    threads|loop|loop1)
-         engine_args=(--engine "${tool%1}")
-         [[ "$tool" == loop1 ]] && engine_args+=(--threads 1)
+    threads|loop|loopcores)
+         engine_args=(--engine "${tool%cores}")
+         [[ "$tool" == loopcores ]] && engine_args+=(--threads "$(nproc)")
          /usr/bin/time -f '%U %S %M' -o "$out/$tag.time" \
            "$load" --gateway "$url" -c "$connections" -d "${seconds}s" "${engine_args[@]}" >"$raw" 2>&1 || true ;;
   esac
@@ -111,7 +111,7 @@ label() {
   case "$1" in
     threads) echo "multitier, old design" ;;
     loop)    echo "multitier" ;;
-    loop1)   echo "multitier -t1" ;;
+    loopcores) echo "multitier -t$(nproc)" ;;
     *)       echo "$1" ;;
   esac
 }
@@ -154,7 +154,7 @@ for round in $(seq 1 "$rounds"); do
   done
   {
     if [[ -n "$wrk_cpu" ]]; then
-      for engine in loop loop1 threads; do
+      for engine in loop loopcores threads; do
         [[ -n "${cpu_per_request[$engine]:-}" ]] || continue
         awk -v m="${cpu_per_request[$engine]}" -v w="$wrk_cpu" -v h="${cpu_per_request[hey]:-0}" -v name="$(label "$engine")" -v r="$round" 'BEGIN {
           printf "round %s: %-24s %.2f x wrk (target <= 2: %s)", r, name, m / w, (m <= 2 * w ? "met" : "NOT met")

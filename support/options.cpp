@@ -31,7 +31,7 @@ po::options_description describe() {
     ("gateway-url-file", po::value<std::string>(), "read the gateway URL from this file when --gateway is not given (CTest's reference gateway writes one)")
     ("corpus", po::value<std::string>()->default_value("workers"), "index name searched by every scenario")
     ("concurrency", po::value<int>()->default_value(50), "workers, each one keep-alive connection running one scenario at a time (1..1024)")
-    ("threads", po::value<int>()->default_value(0), "event-loop threads driving the workers; 0: one per core (0..256)")
+    ("threads", po::value<int>()->default_value(0), "event-loop threads driving the workers; 0: one per two cores, the gateway being on the same machine (0..256)")
     ("duration", po::value<std::string>()->default_value("60s"), "stress: how long each case runs (250ms, 10s, 5m, 1h)")
     ("warmup", po::value<std::string>()->default_value("0s"), "stress: run this long first without counting samples")
     ("iterations", po::value<int>()->default_value(20), "without --stress: scenario runs per case, spread over the workers")

@@ -25,7 +25,7 @@ struct Options {
   std::string gateway_url_file;     // read the URL from this file when no gateway was given
   std::string corpus = "workers";
   int concurrency = 50;              // workers (connections)
-  int threads = 0;                  // event-loop threads; 0: one per core
+  int threads = 0;                  // event-loop threads; 0: one per two cores
   Millis duration{60'000};
   Millis warmup{0};
   int iterations = 20;

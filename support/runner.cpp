@@ -87,9 +87,13 @@ struct Lane {
 
 }  // namespace
 
+int default_loop_threads() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
+}
+
 int loop_threads(const RunPlan& plan) {
   const int workers = plan.stress ? plan.concurrency : std::min(plan.concurrency, plan.iterations);
-  const int wanted = plan.threads > 0 ? plan.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int wanted = plan.threads > 0 ? plan.threads : default_loop_threads();
   return std::max(1, std::min(wanted, workers));
 }
 

@@ -35,7 +35,7 @@ struct RunPlan {
   std::vector<std::pair<Scenario, int>> weights;  // one entry {s, 1} runs a single scenario
   bool stress = false;
   int concurrency = 1;       // workers, one connection each
-  int threads = 0;           // event-loop threads; 0: one per core, at most one per worker
+  int threads = 0;           // event-loop threads; 0: default_loop_threads()
   std::chrono::milliseconds duration{0};
   std::chrono::milliseconds warmup{0};
   int iterations = 1;
@@ -66,7 +66,14 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                     const ProgressCallback& progress = {},
                     std::chrono::milliseconds progress_every = std::chrono::seconds(1));
 
-// The event-loop threads a plan runs on: plan.threads, or one per core; never more than workers.
+// One event-loop thread per two cores (at least one). Targets are loopback only, so the gateway
+// always shares the machine; one loop drives tens of thousands of requests a second, and a
+// loop per core would take CPU from the system under test and add wake-ups
+// (docs/performance.md measures both).
+int default_loop_threads();
+
+// The event-loop threads a plan runs on: plan.threads, or default_loop_threads(); never more
+// than there are workers.
 int loop_threads(const RunPlan& plan);
 
 // Picks a scenario by weight for one draw of `random`.
