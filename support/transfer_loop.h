@@ -9,7 +9,11 @@
 // unwatched, so the next request on that connection costs no epoll_ctl at all. An event on an
 // unwatched socket (the server closed an idle connection) removes it then; curl's close-socket
 // callback, routed through the loop, forgets a socket before it is closed, so a recycled
-// descriptor number is never mistaken for a registered one. The loop also parks
+// descriptor number is never mistaken for a registered one. (curl closes every connection
+// socket through that callback. The only other descriptor it could report, the threaded
+// resolver's socket pair, never appears here: numeric addresses and localhost, the only hosts
+// the suite accepts, resolve without the resolver thread. Were a registration ever lost, the
+// transfer would end as a timeout, not hang.) The loop also parks
 // coroutines until a point in time (sleep_until), which the runner uses to pause after a
 // refused connection.
 //
