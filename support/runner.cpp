@@ -85,6 +85,11 @@ struct Lane {
   }
 };
 
+// Workers in the run: in iterations mode never more than there are runs.
+int worker_count(const RunPlan& plan) {
+  return plan.stress ? plan.concurrency : std::min(plan.concurrency, plan.iterations);
+}
+
 }  // namespace
 
 int default_loop_threads() {
@@ -92,7 +97,7 @@ int default_loop_threads() {
 }
 
 int loop_threads(const RunPlan& plan) {
-  const int workers = plan.stress ? plan.concurrency : std::min(plan.concurrency, plan.iterations);
+  const int workers = worker_count(plan);
   const int wanted = plan.threads > 0 ? plan.threads : default_loop_threads();
   return std::max(1, std::min(wanted, workers));
 }
@@ -111,7 +116,7 @@ Scenario pick_weighted(const std::vector<std::pair<Scenario, int>>& weights, Ran
 
 RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                     const ProgressCallback& progress, std::chrono::milliseconds progress_every) {
-  const int workers = plan.stress ? plan.concurrency : std::min(plan.concurrency, plan.iterations);
+  const int workers = worker_count(plan);
   const int threads = loop_threads(plan);
   const auto start = Clock::now();
   const auto measure_from = start + (plan.stress ? plan.warmup : std::chrono::milliseconds(0));

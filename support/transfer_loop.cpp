@@ -14,7 +14,11 @@
 namespace multitier {
 namespace {
 
-bool later(const auto& a, const auto& b) { return a.at > b.at; }
+// Orders the sleeper heap so its front is the earliest deadline.
+struct Later {
+  template <typename Sleeper>
+  bool operator()(const Sleeper& a, const Sleeper& b) const { return a.at > b.at; }
+};
 
 }  // namespace
 
@@ -56,7 +60,7 @@ void TransferLoop::abandon(CURL* easy) {
 
 void TransferLoop::park(Clock::time_point at, std::coroutine_handle<> h) {
   sleepers_.push_back({at, h});
-  std::push_heap(sleepers_.begin(), sleepers_.end(), [](const Sleeper& a, const Sleeper& b) { return later(a, b); });
+  std::push_heap(sleepers_.begin(), sleepers_.end(), Later{});
 }
 
 TransferLoop::Watch& TransferLoop::watch(curl_socket_t socket) {
@@ -136,9 +140,8 @@ void TransferLoop::finish_transfers() {
 }
 
 void TransferLoop::wake_sleepers(Clock::time_point now) {
-  auto order = [](const Sleeper& a, const Sleeper& b) { return later(a, b); };
   while (!sleepers_.empty() && sleepers_.front().at <= now) {
-    std::pop_heap(sleepers_.begin(), sleepers_.end(), order);
+    std::pop_heap(sleepers_.begin(), sleepers_.end(), Later{});
     std::coroutine_handle<> h = sleepers_.back().resume;
     sleepers_.pop_back();
     h.resume();
