@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
@@ -19,7 +21,8 @@ void global_init_once() {
   });
 }
 
-FailureKind classify(CURLcode code, bool over_cap) {
+FailureKind classify(CURLcode code, bool over_cap, bool resend_refused) {
+  if (resend_refused) return FailureKind::transport;
   switch (code) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -57,6 +60,31 @@ struct HttpClient::Impl {
   TransferLoop* loop = nullptr; // null: exchanges are performed on the spot
   TransferLoop::Waiter waiter;  // the coroutine parked on the transfer in flight
   bool in_flight = false;       // the handle is lent to the loop
+  // Times the request of the transfer in flight went out, counted by the pre-request callback,
+  // and whether a second sending was refused (see the header: requests are sent once).
+  int sends = 0;
+  bool resend_refused = false;
+
+  // libcurl calls this each time a connection is ready and the request is about to be written:
+  // once per transfer, and again when it retries on another connection.
+  static int on_prerequest(void* user, char*, char*, int, int) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->sends++ == 0) return CURL_PREREQFUNC_OK;
+    self->resend_refused = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+
+  // A retry first opens a fresh connection: refusing its socket keeps a request that already
+  // left from being sent again, and from being reported as a refused connection when the
+  // gateway is gone.
+  static curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->sends > 0) {
+      self->resend_refused = true;
+      return CURL_SOCKET_BAD;
+    }
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  }
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* self = static_cast<Impl*>(user);
@@ -69,13 +97,14 @@ struct HttpClient::Impl {
     return bytes;
   }
 
-  Impl(HttpOptions opts, TransferLoop* transfer_loop) : options(opts), loop(transfer_loop) {
+  Impl(HttpOptions opts, TransferLoop* transfer_loop) : options(std::move(opts)), loop(transfer_loop) {
     global_init_once();
     curl = curl_easy_init();
     if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
     // "Expect:" with no value stops curl from sending Expect: 100-continue on large bodies.
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Expect:");
+    for (const std::string& header : options.headers) headers = curl_slist_append(headers, header.c_str());
     if (headers == nullptr) throw std::runtime_error("curl_slist_append failed");
 
     // NOSIGNAL: no SIGALRM handler installed around each transfer (costly, unsafe in threads).
@@ -92,6 +121,10 @@ struct HttpClient::Impl {
                      static_cast<curl_off_t>(options.max_body_bytes));
     // The suite measures the gateway itself: never route through a proxy from the environment.
     curl_easy_setopt(curl, CURLOPT_PROXY, "");
+    curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, &Impl::on_prerequest);
+    curl_easy_setopt(curl, CURLOPT_PREREQDATA, this);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, this);
   }
 
   ~Impl() {
@@ -145,17 +178,25 @@ void HttpClient::Impl::prepare(std::string_view new_method, const std::string& n
   out.body.reserve(std::min<std::size_t>(options.max_body_bytes, 16 * 1024));
   sink = &out.body;
   over_cap = false;
+  sends = 0;
+  resend_refused = false;
   error_text[0] = '\0';
 }
 
 Failure HttpClient::Impl::finish(CURLcode code, const std::string& target, HttpResponse& out) {
   sink = nullptr;
   if (code != CURLE_OK) {
-    FailureKind kind = classify(code, over_cap);
+    FailureKind kind = classify(code, over_cap, resend_refused);
     if (kind == FailureKind::oversize) {
       return failure(kind, "body exceeds the " + std::to_string(options.max_body_bytes) + "-byte cap", target);
     }
-    std::string what = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+    std::string what;
+    if (resend_refused) {
+      what = "reset after send: the connection closed before any answer byte; not sent again";
+    } else {
+      if (code == CURLE_GOT_NOTHING || code == CURLE_RECV_ERROR) what = "reset after send: ";
+      what += error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+    }
     what += " (curl ";
     what += std::to_string(static_cast<int>(code));
     what += ')';

@@ -2,6 +2,14 @@
 // stays alive. request() blocks. send() is awaited from a coroutine: when the client is bound
 // to a TransferLoop the exchange runs on the loop's multi handle while the coroutine is
 // parked; unbound, it is performed on the spot. An instance belongs to one thread.
+//
+// Every request is sent at most once. libcurl, when a reused keep-alive connection breaks after
+// the request left and before any answer byte came back, silently sends the request again on a
+// new connection; a search would then be counted once and served twice, a record applied twice.
+// The client refuses that second sending (a pre-request callback that lets a transfer's request
+// out once, and an open-socket callback that refuses a fresh connection once it has gone out),
+// and the exchange fails as transport, "reset after send". The handle and its other
+// connections stay usable for the next request (unit-tested).
 #pragma once
 
 #include <coroutine>
@@ -9,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "support/failure.h"
 #include "support/transfer_loop.h"
@@ -19,6 +28,7 @@ struct HttpOptions {
   long connect_timeout_ms = 2000;
   long timeout_ms = 10000;                    // whole transfer
   std::size_t max_body_bytes = 10u << 20;     // larger answers fail as FailureKind::oversize
+  std::vector<std::string> headers;           // "Name: value", sent on every request
 };
 
 struct HttpResponse {

@@ -132,6 +132,42 @@ TEST(HttpClient, RecoversAfterAFailedRequest) {
   EXPECT_EQ(server.accepts(), 2);
 }
 
+// A reused connection reset after the request left: libcurl would send it again on a new
+// connection; the client must not, must say so, and must work normally on the next request.
+ScriptStep reset_step() {
+  ScriptStep step;
+  step.reset = true;
+  return step;
+}
+
+TEST(HttpClient, ResetAfterSendIsTransportAndNotSentAgain) {
+  ScriptedServer server({{http_response(200, "{}")}, reset_step(), {http_response(200, "{}")}});
+  HttpClient client(quick_options());
+  HttpResponse response;
+  ASSERT_FALSE(client.request("POST", server.url("/a"), "{\"n\":1}", response));
+  Failure failure = client.request("POST", server.url("/a"), "{\"n\":2}", response);
+  EXPECT_EQ(failure.kind, FailureKind::transport) << failure.message;
+  EXPECT_NE(failure.message.find("reset after send"), std::string::npos) << failure.message;
+  EXPECT_EQ(server.requests().size(), 2u) << "the reset request was sent again";
+  Failure next = client.request("POST", server.url("/a"), "{\"n\":3}", response);
+  ASSERT_FALSE(next) << next.message;
+  EXPECT_EQ(response.status, 200);
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_NE(requests[2].find("{\"n\":3}"), std::string::npos);
+}
+
+TEST(HttpClient, ResetOfABodilessRequestIsNotSentAgain) {
+  ScriptedServer server({{http_response(200, "{}")}, reset_step(), {http_response(200, "{}")}});
+  HttpClient client(quick_options());
+  HttpResponse response;
+  ASSERT_FALSE(client.request("GET", server.url("/a"), "", response));
+  EXPECT_EQ(client.request("DELETE", server.url("/b"), "", response).kind, FailureKind::transport);
+  EXPECT_EQ(server.requests().size(), 2u);
+  ASSERT_FALSE(client.request("GET", server.url("/c"), "", response));
+  EXPECT_EQ(server.requests().size(), 3u);
+}
+
 TEST(GatewayClientHttp, NonOkStatusIsHttpStatusWithBodyExcerpt) {
   std::string body = "{\"error\":\"index\nbusy\"}" + std::string(300, 'z');
   ScriptedServer server({{http_response(503, body)}});

@@ -29,6 +29,7 @@ struct ScriptStep {
   int delay_ms = 0;            // wait this long before answering (interrupted by shutdown)
   bool close_after = false;    // close the connection after writing `response` (or instead of
                                // answering, when `response` is empty)
+  bool reset = false;          // instead of answering, reset the connection (RST, SO_LINGER 0)
 };
 
 // A complete response with a Content-Length header.
@@ -140,6 +141,11 @@ class ScriptedServer {
     std::string pending;
     while (read_request(fd, pending)) {
       const ScriptStep& step = script_[std::min(next_step_++, script_.size() - 1)];
+      if (step.reset) {
+        linger abort{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+        break;
+      }
       pause(step.delay_ms);
       write_all(fd, step.response);
       if (step.close_after) break;

@@ -209,6 +209,27 @@ TEST(TransferLoop, ReusesTheConnectionAndReplacesOneTheServerClosed) {
 }
 
 // A GatewayClient bound to a loop parks its coroutine; the same call unbound completes at once.
+// On the multi handle the connection cache is shared: a request reset after it left must not be
+// sent again on any connection, and the next request goes out normally.
+TEST(TransferLoop, ResetAfterSendIsNotSentAgain) {
+  unit::ScriptStep reset;
+  reset.reset = true;
+  ScriptedServer server({{http_response(200, "{}")}, reset, {http_response(200, "{}")}});
+  TransferLoop loop(1);
+  HttpClient client(quick_options(), &loop);
+  const std::string url = server.url("/a");  // a lazy task reads it after this line
+  std::vector<Failure> failures;
+  std::vector<Task<void>> tasks;
+  tasks.push_back(send_times(client, url, 3, failures));
+  drive(loop, tasks);
+  ASSERT_EQ(failures.size(), 3u);
+  EXPECT_FALSE(failures[0]) << failures[0].message;
+  EXPECT_EQ(failures[1].kind, FailureKind::transport) << failures[1].message;
+  EXPECT_NE(failures[1].message.find("reset after send"), std::string::npos) << failures[1].message;
+  EXPECT_FALSE(failures[2]) << failures[2].message;
+  EXPECT_EQ(server.requests().size(), 3u) << "one request per send, none repeated";
+}
+
 TEST(TransferLoop, GatewayClientCallsSuspendOnlyWhenBound) {
   const std::string body = R"({"results":[{"id":"w-1","distance":0.1,"corpus":"workers"}]})";
   ScriptedServer server({{http_response(200, body)}});
