@@ -52,8 +52,10 @@ po::options_description describe() {
 
 std::chrono::milliseconds duration_of(const po::variables_map& vm, const char* name) {
   auto d = parse_duration(vm[name].as<std::string>());
-  if (!d || d->count() <= 0) throw std::invalid_argument(std::string("--") + name + ": not a positive duration");
-  return *d;
+  if (!d || *d < std::chrono::milliseconds(1)) {
+    throw std::invalid_argument(std::string("--") + name + ": not a duration of at least 1ms");
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
 }
 
 std::string gateway_url(const po::variables_map& vm) {

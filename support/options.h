@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/common/duration.h"
 #include "support/scenario_result.h"
 
 namespace multitier {
@@ -26,36 +27,44 @@ struct Options {
   std::string corpus = "workers";
   int concurrency = 50;              // workers (connections)
   int threads = 0;                  // event-loop threads; 0: one per two cores
-  Millis duration{60'000};
-  Millis warmup{0};
+  Nanos duration = std::chrono::seconds(60);
+  Nanos warmup{0};
   int iterations = 20;
   std::uint64_t seed = 0;           // 0: drawn from the clock; the report names the one used
-  Millis timeout{10'000};
-  Millis connect_timeout{2'000};
+  Nanos timeout = std::chrono::seconds(10);
+  Nanos connect_timeout = std::chrono::seconds(2);
   std::string report_dir;           // empty: no report files
   bool stress = false;
   std::vector<std::pair<Scenario, int>> weights;  // the mix; default the seed's 35/15/15/15/10/10
   double max_failure_rate = 0.0;
-  std::map<Scenario, Millis> p99_budget;
+  std::map<Scenario, Nanos> p99_budget;
   ProgressMode progress = ProgressMode::automatic;
   int min_results = 1;              // a search must return at least this many results
+  std::vector<std::string> headers;        // "Name: value", sent on every request
+  std::vector<std::string> secret_headers; // names (lower case) whose values are redacted;
+                                           // authorization and proxy-authorization always are
 };
 
 // The seed's weights, in the seed's order.
 std::vector<std::pair<Scenario, int>> default_weights();
 
-// Parses "250ms", "10s", "5m", "1h", "1.5s" (a bare number is seconds). nullopt when malformed.
-std::optional<Millis> parse_duration(std::string_view text);
-// Parses "cold_search_email=35,profile_swap=15"; throws std::invalid_argument naming the bad part.
-std::vector<std::pair<Scenario, int>> parse_weights(std::string_view text);
+// Parses "cold_search_email=35,profile_swap=15"; throws std::invalid_argument naming the bad part
+// (and, for an unknown scenario, listing the valid names). `flag` is how the user spelled it.
+std::vector<std::pair<Scenario, int>> parse_weights(std::string_view text,
+                                                    std::string_view flag = "--weights");
 
 struct ParseOutcome {
-  enum class Action { run, help, error } action = Action::run;
-  std::string message;  // help text, or the error to print (exit code 2)
+  enum class Action { run, help, version, error } action = Action::run;
+  std::string message;  // help or version text, or the error to print (exit code 2)
 };
 
 // Parses argv after GoogleTest has removed its own flags. Fills `out` on Action::run.
-// `environment` is the process environment (tests pass their own).
+// `environment` is the process environment (tests pass their own). Durations use the one
+// syntax of support/common/duration.h. An error names what the user wrote: the flag
+// ("--duration: ...") or, for a value from the environment, the variable
+// ("MULTITIER_DURATION: ..."). A word that is no option is an error. List-valued options read
+// their variable as a list: MULTITIER_HEADERS holds one "Name: value" per line,
+// MULTITIER_SECRET_HEADERS comma-separated names.
 ParseOutcome parse_options(int argc, const char* const* argv, const char* const* environment,
                            Options& out);
 
@@ -70,5 +79,20 @@ std::string resolve_gateway(const Options& options);
 // True when `url` is http://127.x.x.x, http://localhost or http://[::1] (any port, any path):
 // the only targets this load tool sends traffic to.
 bool is_loopback_url(std::string_view url);
+
+// Why the suite will not send load to `url`, or empty when it will: not an http:// URL, https
+// (the suite speaks plain HTTP), a malformed host or port, or a host off this machine.
+std::string target_problem(std::string_view url);
+
+// The suite's version ("0.1.0"), from the CMake project.
+std::string_view suite_version();
+
+// The values of the secret headers among `options.headers` (the whole value, and its
+// credential after an auth scheme such as "Bearer "), longest first, for redaction.
+std::vector<std::string> secret_values(const Options& options);
+// `text` with every occurrence of every secret replaced by "[redacted]".
+std::string redact(std::string text, const std::vector<std::string>& secrets);
+// options.headers as the reports show them: secret values replaced by "[redacted]".
+std::vector<std::string> shown_headers(const Options& options);
 
 }  // namespace multitier

@@ -28,7 +28,7 @@ TEST(Options, DefaultsMatchTheSeed) {
   EXPECT_EQ(p.options.corpus, "workers");
   EXPECT_EQ(p.options.concurrency, 50);
   EXPECT_EQ(p.options.iterations, 20);
-  EXPECT_EQ(p.options.duration, Millis(60'000));
+  EXPECT_EQ(p.options.duration, std::chrono::seconds(60));
   EXPECT_EQ(p.options.weights, default_weights());
   EXPECT_FALSE(p.options.stress);
 }
@@ -70,17 +70,101 @@ TEST(Options, HelpListsEveryOptionWithItsEnvironmentName) {
   }
 }
 
-TEST(Options, DurationsTakeUnits) {
-  EXPECT_EQ(parse_duration("250ms"), Millis(250));
-  EXPECT_EQ(parse_duration("10s"), Millis(10'000));
-  EXPECT_EQ(parse_duration("1.5s"), Millis(1'500));
-  EXPECT_EQ(parse_duration("5m"), Millis(300'000));
-  EXPECT_EQ(parse_duration("1h"), Millis(3'600'000));
-  EXPECT_EQ(parse_duration("3"), Millis(3'000));
-  EXPECT_FALSE(parse_duration(""));
-  EXPECT_FALSE(parse_duration("-1s"));
-  EXPECT_FALSE(parse_duration("1d"));
-  EXPECT_FALSE(parse_duration("s"));
+TEST(Options, DurationsAndBudgetsAreExact) {
+  auto p = parse({"--duration", "1m30s", "--timeout", "250ms", "--p99-budget",
+                  "cold_search_email=0.2ms,repeat_cache=1.9ms,sms_validate=750us"});
+  ASSERT_EQ(p.outcome.action, ParseOutcome::Action::run) << p.outcome.message;
+  EXPECT_EQ(p.options.duration, std::chrono::seconds(90));
+  EXPECT_EQ(p.options.timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(p.options.p99_budget.at(Scenario::cold_search_email), std::chrono::microseconds(200));
+  EXPECT_EQ(p.options.p99_budget.at(Scenario::repeat_cache), std::chrono::microseconds(1900));
+  EXPECT_EQ(p.options.p99_budget.at(Scenario::sms_validate), std::chrono::microseconds(750));
+}
+
+TEST(Options, ZeroDurationAndSubMillisecondTimeoutsAreRefused) {
+  for (auto args : std::vector<std::vector<const char*>>{
+           {"--duration", "0s"}, {"--timeout", "500us"}, {"--p99-budget", "repeat_cache=0ms"}}) {
+    auto p = parse(args);
+    EXPECT_EQ(p.outcome.action, ParseOutcome::Action::error) << args[0] << " " << args[1];
+    EXPECT_NE(p.outcome.message.find(args[0]), std::string::npos) << p.outcome.message;
+  }
+}
+
+TEST(Options, ErrorsNameTheVariableOrTheFlagTheUserWrote) {
+  auto from_env = parse({}, {"MULTITIER_DURATION=abc"});
+  ASSERT_EQ(from_env.outcome.action, ParseOutcome::Action::error);
+  EXPECT_NE(from_env.outcome.message.find("MULTITIER_DURATION: "), std::string::npos) << from_env.outcome.message;
+  EXPECT_EQ(from_env.outcome.message.find("--duration"), std::string::npos) << from_env.outcome.message;
+  auto typed_env = parse({}, {"MULTITIER_CONCURRENCY=lots"});
+  ASSERT_EQ(typed_env.outcome.action, ParseOutcome::Action::error);
+  EXPECT_NE(typed_env.outcome.message.find("MULTITIER_CONCURRENCY: "), std::string::npos) << typed_env.outcome.message;
+  auto from_flag = parse({"--duration", "abc"});
+  ASSERT_EQ(from_flag.outcome.action, ParseOutcome::Action::error);
+  EXPECT_NE(from_flag.outcome.message.find("--duration: "), std::string::npos) << from_flag.outcome.message;
+  // The command line wins: a bad variable it overrides is never read.
+  EXPECT_EQ(parse({"--duration", "5s"}, {"MULTITIER_DURATION=abc"}).outcome.action, ParseOutcome::Action::run);
+}
+
+TEST(Options, AStrayWordIsAnError) {
+  auto p = parse({"--stress", "60s"});
+  ASSERT_EQ(p.outcome.action, ParseOutcome::Action::error);
+  EXPECT_NE(p.outcome.message.find("'60s'"), std::string::npos) << p.outcome.message;
+}
+
+TEST(Options, VersionIsAnAction) {
+  auto p = parse({"--version"});
+  ASSERT_EQ(p.outcome.action, ParseOutcome::Action::version);
+  EXPECT_NE(p.outcome.message.find(suite_version()), std::string::npos);
+  EXPECT_FALSE(suite_version().empty());
+}
+
+TEST(Options, AnUnknownScenarioListsTheValidOnes) {
+  auto p = parse({"--weights", "foo=10"});
+  ASSERT_EQ(p.outcome.action, ParseOutcome::Action::error);
+  for (Scenario s : kAllScenarios) EXPECT_NE(p.outcome.message.find(to_string(s)), std::string::npos) << p.outcome.message;
+  auto env = parse({}, {"MULTITIER_WEIGHTS=foo=10"});
+  EXPECT_NE(env.outcome.message.find("MULTITIER_WEIGHTS: "), std::string::npos) << env.outcome.message;
+}
+
+TEST(Options, HeadersFromFlagsAndFromTheEnvironment) {
+  auto flags = parse({"--header", "Authorization: Bearer s3cret", "--header", "X-Team:blue"});
+  ASSERT_EQ(flags.outcome.action, ParseOutcome::Action::run) << flags.outcome.message;
+  EXPECT_EQ(flags.options.headers, (std::vector<std::string>{"Authorization: Bearer s3cret", "X-Team: blue"}));
+  auto env = parse({}, {"MULTITIER_HEADERS=X-A: 1\nX-B: two words\n", "MULTITIER_SECRET_HEADERS=X-B, x-c"});
+  ASSERT_EQ(env.outcome.action, ParseOutcome::Action::run) << env.outcome.message;
+  EXPECT_EQ(env.options.headers, (std::vector<std::string>{"X-A: 1", "X-B: two words"}));
+  EXPECT_EQ(env.options.secret_headers, (std::vector<std::string>{"x-b", "x-c"}));
+  for (const char* bad : {"NoColon", "Bad Name: x", ": empty"}) {
+    auto p = parse({"--header", bad});
+    EXPECT_EQ(p.outcome.action, ParseOutcome::Action::error) << bad;
+    EXPECT_NE(p.outcome.message.find("--header"), std::string::npos) << p.outcome.message;
+  }
+}
+
+TEST(Options, SecretHeaderValuesAreRedacted) {
+  auto p = parse({"--header", "Authorization: Bearer s3cret-token", "--header", "X-Api-Key: k-123",
+                  "--header", "X-Team: blue", "--secret-header", "x-api-key"});
+  ASSERT_EQ(p.outcome.action, ParseOutcome::Action::run) << p.outcome.message;
+  const auto secrets = secret_values(p.options);
+  const std::string text = redact("got Bearer s3cret-token, then s3cret-token alone, k-123 and blue", secrets);
+  EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  EXPECT_EQ(text.find("k-123"), std::string::npos) << text;
+  EXPECT_NE(text.find("blue"), std::string::npos) << text;
+  EXPECT_EQ(shown_headers(p.options),
+            (std::vector<std::string>{"Authorization: [redacted]", "X-Api-Key: [redacted]", "X-Team: blue"}));
+}
+
+TEST(Options, TargetProblemsSayWhatIsWrong) {
+  EXPECT_EQ(target_problem("http://127.0.0.1:4110"), "");
+  EXPECT_EQ(target_problem("http://[::1]:80/x"), "");
+  EXPECT_NE(target_problem("https://127.0.0.1:4110").find("https is not supported"), std::string::npos);
+  EXPECT_NE(target_problem("127.0.0.1:4110").find("not an http:// URL"), std::string::npos);
+  EXPECT_NE(target_problem("http://127.0.0.1:99999").find("bad port"), std::string::npos);
+  EXPECT_NE(target_problem("http://:80").find("no host"), std::string::npos);
+  EXPECT_NE(target_problem("http://10.0.0.1:4110").find("loopback"), std::string::npos);
+  auto p = parse({"--gateway", "https://127.0.0.1:4110"});
+  ASSERT_EQ(p.outcome.action, ParseOutcome::Action::error);
+  EXPECT_NE(p.outcome.message.find("--gateway: https is not supported"), std::string::npos) << p.outcome.message;
 }
 
 TEST(Options, WeightsParseInOrder) {
