@@ -1,5 +1,8 @@
-// The seed's load report, for a terminal or report.txt: tables first, then only the sections
-// that have something to say.
+// The seed's load report, for a terminal or report.txt: the run-wide settings, then one section
+// per case with its own figures and the seed's tables (only those with something to say), then
+// a summary whose last line is the run's result.
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "support/reporter.h"
@@ -128,15 +131,72 @@ void cache_ratio(std::ostream& out, const Registry& registry) {
       << s.ratio_count << " runs)\n";
 }
 
-void verdicts(std::ostream& out, const RunReport& report) {
-  if (report.verdicts.empty()) return;
+// A setting in seconds as the options spell durations ("60s", "1m", "200us").
+std::string seconds(double value) {
+  if (!std::isfinite(value) || std::fabs(value) > 1e9) return format_shortest(value) + "s";
+  return format_duration_exact(Nanos(std::llround(value * 1e9)));
+}
+
+std::string plural(std::uint64_t count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
+void header(std::ostream& out, const RunReport& report) {
+  const RunSettings& s = report.settings;
+  out << "\n══ multitier load report ══\n"
+      << "multitier " << one_line(s.version) << " · gateway " << one_line(s.gateway) << " · corpus "
+      << one_line(s.corpus) << " · mode " << one_line(s.mode) << " · seed " << s.seed << '\n';
+  if (s.mode == "iterations") {
+    out << s.iterations << " iterations per case";
+  } else {
+    out << seconds(s.duration_s) << " per case (warmup " << seconds(s.warmup_s) << ")";
+  }
+  out << " · concurrency " << s.concurrency << " · threads "
+      << (s.threads > 0 ? std::to_string(s.threads) : std::string("default")) << " · timeout "
+      << seconds(s.timeout_s) << " · connect timeout " << seconds(s.connect_timeout_s);
+  if (!s.weights.empty()) out << " · weights " << format_weights(s.weights);
+  for (std::size_t i = 0; i < s.headers.size(); ++i) {
+    out << (i == 0 ? " · headers: " : "; ") << one_line(s.headers[i]);
+  }
+  out << "\nthresholds: max failure rate " << format_shortest(report.thresholds.max_failure_rate);
+  for (const auto& [which, budget] : report.thresholds.p99_budget) {
+    out << " · p99 " << to_string(which) << " ≤ " << format_duration_exact(budget);
+  }
+  out << '\n';
+}
+
+// "── <name> (<label>) ──", the case's own figures, its tables (or its error), its verdicts.
+void case_section(std::ostream& out, const CaseReport& c) {
+  const Registry& registry = c.registry;
+  out << "\n── " << one_line(c.name) << " (" << one_line(c.label) << ") ──\n"
+      << plural(registry.total_runs(), "run", "runs") << " in " << format_fixed(c.wall_s, 3)
+      << " s (" << format_fixed(c.rate(), 1) << "/s) · "
+      << plural(static_cast<std::uint64_t>(std::max(c.vus, 0)), "VU", "VUs") << " on "
+      << plural(static_cast<std::uint64_t>(std::max(c.threads, 0)), "thread", "threads");
+  if (c.mix) out << " · weights " << format_weights(c.weights);
+  out << '\n';
+  if (c.interrupted) {
+    out << "INTERRUPTED after " << format_fixed(c.interrupted_after_s, 1)
+        << " s: the figures are partial\n";
+  }
+  if (!c.error.empty()) {
+    out << "error: " << one_line(c.error) << '\n';
+  } else if (registry.total_runs() > 0) {
+    scenario_table(out, registry);
+    step_table(out, registry);
+    failure_steps(out, registry);
+    failure_categories(out, registry);
+    validator_outcomes(out, registry);
+    cache_ratio(out, registry);
+  }
   out << "\n── verdicts ──\n";
-  for (const Verdict& v : report.verdicts) {
+  for (const Verdict& v : c.verdicts) {
     out << "  " << (v.passed ? "PASS " : "FAIL ") << to_string(v.scenario);
     if (!v.reason.empty()) out << ": " << one_line(v.reason);
     out << '\n';
   }
-  out << "  " << (report.passed() ? "PASSED" : "FAILED") << '\n';
+  if (c.verdicts.empty()) out << "  (no scenario was judged)\n";
+  out << "  case " << (c.passed() ? "PASSED" : "FAILED") << '\n';
 }
 
 void partial_banner(std::ostream& out, const RunReport& report) {
@@ -144,29 +204,36 @@ void partial_banner(std::ostream& out, const RunReport& report) {
   out << "\n!!!!!!!! PARTIAL REPORT: " << one_line(report.partial_reason) << " !!!!!!!!\n";
 }
 
+// One line per case, then the overall result as the very last line: "PASSED" only when
+// report.passed(), so a partial or interrupted run never ends green.
+void summary(std::ostream& out, const RunReport& report) {
+  std::uint64_t passed = 0;
+  for (const CaseReport& c : report.cases) passed += c.passed() ? 1 : 0;
+  out << "\n══ " << plural(report.cases.size(), "case", "cases") << ": " << passed << " passed, "
+      << report.cases.size() - passed << " failed · " << plural(report.total_runs(), "run", "runs")
+      << " in " << format_fixed(report.wall_s(), 3) << " s ══\n";
+  for (const CaseReport& c : report.cases) {
+    out << "  " << (c.passed() ? "PASS " : "FAIL ") << one_line(c.name) << " (" << one_line(c.label)
+        << ")\n";
+  }
+  partial_banner(out, report);
+  if (report.passed()) {
+    out << "PASSED\n";
+  } else if (report.partial) {
+    out << "FAILED (partial: " << one_line(report.partial_reason) << ")\n";
+  } else {
+    out << "FAILED\n";
+  }
+}
+
 class ConsoleReporter final : public Reporter {
  public:
   void write(const RunReport& report, std::ostream& out) const override {
-    const Registry& registry = *report.registry;
-    const std::uint64_t total = registry.total_runs();
     partial_banner(out, report);
-    out << "\n══ multitier load report ══\n"
-        << "wall: " << format_fixed(report.wall_s, 3)
-        << "s · concurrency=" << report.settings.concurrency << " on " << report.settings.threads
-        << (report.settings.threads == 1 ? " thread" : " threads") << '\n'
-        << "total scenarios: " << total << " ("
-        << format_fixed(report.wall_s > 0 ? static_cast<double>(total) / report.wall_s : 0.0, 1)
-        << "/sec)\n";
-    if (total > 0) {
-      scenario_table(out, registry);
-      step_table(out, registry);
-      failure_steps(out, registry);
-      failure_categories(out, registry);
-      validator_outcomes(out, registry);
-      cache_ratio(out, registry);
-    }
-    verdicts(out, report);
-    partial_banner(out, report);
+    header(out, report);
+    if (report.cases.empty()) out << "\nno case ran\n";
+    for (const CaseReport& c : report.cases) case_section(out, c);
+    summary(out, report);
   }
   std::string_view file_name() const override { return "report.txt"; }
 };

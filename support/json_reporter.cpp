@@ -1,9 +1,10 @@
 // The seed's JSON summary (wall_sec, total_scenarios, failures, per_scenario.<name>.{runs,
-// fails, p50_ms, p99_ms}) under the seed's names, extended with everything the registry knows.
-#include <cmath>
-
+// fails, p50_ms, p99_ms}) under the seed's names, extended with one object per case holding
+// everything its registry knows, the thresholds and the settings.
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
+
+#include <cmath>
 
 #include "support/reporter.h"
 
@@ -99,41 +100,42 @@ void scenario(Writer& w, Scenario which, const ScenarioStats& s) {
   w.EndObject();
 }
 
-void settings(Writer& w, const RunSettings& s) {
-  key(w, "settings");
+void weights(Writer& w, std::string_view name, const std::vector<std::pair<Scenario, int>>& list) {
+  key(w, name);
   w.StartObject();
-  member(w, "gateway", std::string_view(s.gateway));
-  member(w, "corpus", std::string_view(s.corpus));
-  member(w, "mode", std::string_view(s.mode));
-  member(w, "concurrency", s.concurrency);
-  member(w, "threads", s.threads);
-  member(w, "duration_s", s.duration_s);
-  member(w, "warmup_s", s.warmup_s);
-  member(w, "seed", s.seed);
-  member(w, "iterations", s.iterations);
-  member(w, "mix", s.mix);
-  key(w, "weights");
-  w.StartObject();
-  for (const auto& [which, weight] : s.weights) member(w, to_string(which), weight);
-  w.EndObject();
-  member(w, "timeout_s", s.timeout_s);
+  for (const auto& [which, weight] : list) member(w, to_string(which), weight);
   w.EndObject();
 }
 
-void thresholds_and_verdicts(Writer& w, const RunReport& report) {
-  key(w, "thresholds");
+void per_scenario(Writer& w, const Registry& registry) {
+  key(w, "per_scenario");
   w.StartObject();
-  member(w, "max_failure_rate", report.thresholds.max_failure_rate);
-  key(w, "p99_budget_ms");
-  w.StartObject();
-  for (const auto& [which, budget] : report.thresholds.p99_budget) {
-    member_ms(w, to_string(which), budget);
+  for (Scenario which : kAllScenarios) {
+    if (registry.stats(which).runs > 0) scenario(w, which, registry.stats(which));
   }
   w.EndObject();
-  w.EndObject();
+}
+
+void one_case(Writer& w, const CaseReport& c) {
+  w.StartObject();
+  member(w, "name", std::string_view(c.name));
+  member(w, "label", std::string_view(c.label));
+  member(w, "mix", c.mix);
+  member(w, "wall_sec", c.wall_s);
+  member(w, "runs", c.registry.total_runs());
+  member(w, "failures", c.registry.total_failures());
+  member(w, "scenarios_per_s", c.rate());
+  member(w, "vus", c.vus);
+  member(w, "threads", c.threads);
+  member(w, "interrupted", c.interrupted);
+  member(w, "interrupted_after_s", c.interrupted_after_s);
+  member(w, "error", std::string_view(c.error));
+  member(w, "passed", c.passed());
+  weights(w, "weights", c.weights);
+  per_scenario(w, c.registry);
   key(w, "verdicts");
   w.StartArray();
-  for (const Verdict& v : report.verdicts) {
+  for (const Verdict& v : c.verdicts) {
     w.StartObject();
     member(w, "scenario", to_string(v.scenario));
     member(w, "passed", v.passed);
@@ -141,26 +143,73 @@ void thresholds_and_verdicts(Writer& w, const RunReport& report) {
     w.EndObject();
   }
   w.EndArray();
+  w.EndObject();
+}
+
+void thresholds(Writer& w, const Thresholds& t) {
+  key(w, "thresholds");
+  w.StartObject();
+  member(w, "max_failure_rate", t.max_failure_rate);
+  key(w, "p99_budget_ms");
+  w.StartObject();
+  for (const auto& [which, budget] : t.p99_budget) member_ms(w, to_string(which), budget);
+  w.EndObject();
+  key(w, "p99_budget");
+  w.StartObject();
+  for (const auto& [which, budget] : t.p99_budget) {
+    member(w, to_string(which), std::string_view(format_duration_exact(budget)));
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
+void settings(Writer& w, const RunSettings& s) {
+  key(w, "settings");
+  w.StartObject();
+  member(w, "gateway", std::string_view(s.gateway));
+  member(w, "corpus", std::string_view(s.corpus));
+  member(w, "mode", std::string_view(s.mode));
+  member(w, "concurrency", s.concurrency);
+  member(w, "duration_s", s.duration_s);
+  member(w, "warmup_s", s.warmup_s);
+  member(w, "seed", s.seed);
+  member(w, "iterations", s.iterations);
+  weights(w, "weights", s.weights);
+  member(w, "timeout_s", s.timeout_s);
+  member(w, "connect_timeout_s", s.connect_timeout_s);
+  member(w, "threads", s.threads);
+  key(w, "headers");
+  w.StartArray();
+  for (const std::string& h : s.headers) put(w, h);
+  w.EndArray();
+  member(w, "version", std::string_view(s.version));
+  w.EndObject();
 }
 
 class JsonReporter final : public Reporter {
  public:
+  // The top level keeps the seed's fields, summed over the cases; "per_scenario" is there only
+  // when exactly one case ran (no error), and is that case's, so a one-case run reads as the
+  // seed's summary. Every case is in "cases".
   void write(const RunReport& report, std::ostream& out) const override {
-    const Registry& registry = *report.registry;
     rapidjson::OStreamWrapper stream(out);
     Writer w(stream);
     w.SetIndent(' ', 2);
     w.StartObject();
-    member(w, "wall_sec", report.wall_s);
-    member(w, "total_scenarios", registry.total_runs());
-    member(w, "failures", registry.total_failures());
-    key(w, "per_scenario");
-    w.StartObject();
-    for (Scenario which : kAllScenarios) {
-      if (registry.stats(which).runs > 0) scenario(w, which, registry.stats(which));
+    member(w, "wall_sec", report.wall_s());
+    member(w, "total_scenarios", report.total_runs());
+    member(w, "failures", report.total_failures());
+    const CaseReport* only = nullptr;
+    std::size_t ran = 0;
+    for (const CaseReport& c : report.cases) {
+      if (c.error.empty()) ++ran, only = &c;
     }
-    w.EndObject();
-    thresholds_and_verdicts(w, report);
+    if (ran == 1) per_scenario(w, only->registry);
+    key(w, "cases");
+    w.StartArray();
+    for (const CaseReport& c : report.cases) one_case(w, c);
+    w.EndArray();
+    thresholds(w, report.thresholds);
     settings(w, report.settings);
     member(w, "partial", report.partial);
     member(w, "partial_reason", std::string_view(report.partial_reason));

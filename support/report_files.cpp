@@ -2,13 +2,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
+#include "support/options.h"
 #include "support/reporter.h"
 
 namespace multitier {
 
-std::vector<std::string> write_report_files(const RunReport& report, const std::string& dir) {
+std::vector<std::string> write_report_files(const RunReport& report, const std::string& dir,
+                                            const std::vector<std::string>& secrets) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create report folder " + dir + ": " + ec.message());
@@ -21,7 +24,9 @@ std::vector<std::string> write_report_files(const RunReport& report, const std::
     {
       std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
       if (!out) throw std::runtime_error("cannot write " + temporary);
-      reporter->write(report, out);
+      std::ostringstream text;
+      reporter->write(report, text);
+      out << redact(text.str(), secrets);
       out.flush();
       if (!out) throw std::runtime_error("cannot write " + temporary);
     }

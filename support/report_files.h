@@ -9,8 +9,10 @@
 
 namespace multitier {
 
-// Creates `dir` if needed and writes every format. Returns the paths written. Throws
-// std::runtime_error naming the path when a file cannot be written.
-std::vector<std::string> write_report_files(const RunReport& report, const std::string& dir);
+// Creates `dir` if needed and writes every format, each with every occurrence of `secrets`
+// replaced by "[redacted]". Returns the paths written. Throws std::runtime_error naming the
+// path when a file cannot be written.
+std::vector<std::string> write_report_files(const RunReport& report, const std::string& dir,
+                                            const std::vector<std::string>& secrets = {});
 
 }  // namespace multitier

@@ -1,20 +1,28 @@
-// Checks the files a stress run wrote: junit.xml parses as XML with one testcase per scenario
-// that ran (and "mix"), each with its figures as properties; report.json parses and carries the
-// seed's summary fields; report.txt holds the seed's table. Exit 0 when all hold, 1 otherwise,
-// naming each problem.
+// Checks the files a stress run of the mix case alone wrote (`--gtest_filter=*Mix*`):
+// junit.xml parses as XML, has a testsuite Mix.WeightedWorkload with one testcase per seed
+// scenario carrying its figures, and top-level counts that are the sums of its testsuites;
+// report.json parses, keeps the seed's summary fields and has cases[0] for the mix with each
+// seed scenario, runs > 0 and a rate equal to its runs / its own wall_sec (within 1 %);
+// report.txt has the title, the mix's section, a row per scenario and names the seed.
+// Exit 0 when all hold, 1 otherwise, naming each problem.
 //   multitier_report_check REPORT_DIR
-#include <boost/property_tree/ptree.hpp>
-#include <boost/property_tree/xml_parser.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+#include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 
 namespace {
+
+namespace pt = boost::property_tree;
 
 int problems = 0;
 
@@ -34,60 +42,144 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-const char* const kSeedScenarios[] = {"cold_search_email", "surge_fill_validate", "profile_swap",
-                                      "repeat_cache",      "sms_validate",        "playbook_record_replay"};
+const char* const kSeedScenarios[] = {"cold_search_email", "surge_fill_validate",
+                                      "profile_swap",      "repeat_cache",
+                                      "sms_validate",      "playbook_record_replay"};
+const std::string kMixCase = "Mix.WeightedWorkload";
 
 void check_junit(const std::string& path) {
-  boost::property_tree::ptree xml;
+  pt::ptree xml;
   try {
-    boost::property_tree::read_xml(path, xml);
+    pt::read_xml(path, xml);
   } catch (const std::exception& e) {
     problem(path + " is not well-formed XML: " + e.what());
     return;
   }
-  std::set<std::string> cases;
-  const boost::property_tree::ptree none;
-  const auto suite = xml.get_child_optional("testsuites.testsuite");
-  for (const auto& [tag, node] : suite ? *suite : none) {
-    if (tag != "testcase") continue;
-    const auto name = node.get<std::string>("<xmlattr>.name", "");
-    cases.insert(name);
-    std::set<std::string> properties;
-    const auto props = node.get_child_optional("properties");
-    for (const auto& [ptag, p] : props ? *props : none) {
-      if (ptag == "property") properties.insert(p.get<std::string>("<xmlattr>.name", ""));
+  const pt::ptree none;
+  const auto suites = xml.get_child_optional("testsuites");
+  if (!suites) {
+    problem(path + ": no <testsuites>");
+    return;
+  }
+  long sums[3] = {0, 0, 0};
+  const char* const count_names[3] = {"tests", "failures", "errors"};
+  bool found = false;
+  for (const auto& [tag, suite] : *suites) {
+    if (tag != "testsuite") continue;
+    for (int i = 0; i < 3; ++i)
+      sums[i] += suite.get<long>(std::string("<xmlattr>.") + count_names[i], 0);
+    if (suite.get<std::string>("<xmlattr>.name", "") != kMixCase) continue;
+    found = true;
+    std::set<std::string> cases;
+    for (const auto& [ctag, node] : suite) {
+      if (ctag != "testcase") continue;
+      const auto name = node.get<std::string>("<xmlattr>.name", "");
+      cases.insert(name);
+      if (node.get<std::string>("<xmlattr>.classname", "") != kMixCase) {
+        problem(path + ": testcase " + name + " has classname other than " + kMixCase);
+      }
+      std::set<std::string> properties;
+      const auto props = node.get_child_optional("properties");
+      for (const auto& [ptag, p] : props ? *props : none) {
+        if (ptag == "property") properties.insert(p.get<std::string>("<xmlattr>.name", ""));
+      }
+      for (const char* want : {"runs", "failures", "fail_pct", "p50_ms", "p95_ms", "p99_ms",
+                               "max_ms", "scenarios_per_s"}) {
+        if (!properties.count(want))
+          problem(path + ": testcase " + name + " lacks property " + want);
+      }
     }
-    for (const char* want : {"runs", "fail_pct", "p50_ms", "p95_ms", "p99_ms", "max_ms", "scenarios_per_s"}) {
-      if (name != "mix" && !properties.count(want)) problem(path + ": testcase " + name + " lacks property " + want);
+    for (const char* s : kSeedScenarios) {
+      if (!cases.count(s)) problem(path + ": " + kMixCase + " has no testcase for " + s);
     }
   }
-  for (const char* s : kSeedScenarios) {
-    if (!cases.count(s)) problem(path + ": no testcase for " + std::string(s));
+  if (!found) problem(path + ": no testsuite named " + kMixCase);
+  for (int i = 0; i < 3; ++i) {
+    const long top = suites->get<long>(std::string("<xmlattr>.") + count_names[i], -1);
+    if (top != sums[i]) {
+      problem(path + ": testsuites " + count_names[i] + "=" + std::to_string(top) +
+              " is not the sum over its testsuites (" + std::to_string(sums[i]) + ")");
+    }
   }
-  if (!cases.count("mix")) problem(path + ": no testcase for the mix");
 }
 
-void check_json(const std::string& path) {
+bool has_number(const rapidjson::Value& object, const char* field) {
+  return object.IsObject() && object.HasMember(field) && object[field].IsNumber();
+}
+
+// Returns the seed the run used (settings.seed) when report.json names it.
+std::optional<std::uint64_t> check_json(const std::string& path) {
   const std::string text = slurp(path);
   rapidjson::Document d;
   if (d.Parse(text.c_str()).HasParseError()) {
     problem(path + " is not JSON: " + rapidjson::GetParseError_En(d.GetParseError()));
-    return;
+    return std::nullopt;
   }
-  for (const char* field : {"wall_sec", "total_scenarios", "failures", "per_scenario"}) {
-    if (!d.IsObject() || !d.HasMember(field)) problem(path + ": no field " + field);
+  for (const char* field : {"wall_sec", "total_scenarios", "failures"}) {
+    if (!has_number(d, field)) problem(path + ": no number " + field);
   }
-  if (problems) return;
-  if (!d["total_scenarios"].IsUint64() || d["total_scenarios"].GetUint64() == 0) problem(path + ": total_scenarios is 0");
+  if (!d.IsObject() || !d.HasMember("cases") || !d["cases"].IsArray() || d["cases"].Empty()) {
+    problem(path + ": no cases");
+    return std::nullopt;
+  }
+  if (!d.HasMember("per_scenario")) problem(path + ": one case ran but there is no per_scenario");
+  const rapidjson::Value& mix = d["cases"][0];
+  if (!mix.IsObject() || !mix.HasMember("label") || !mix["label"].IsString() ||
+      std::string(mix["label"].GetString()) != "mix") {
+    problem(path + ": cases[0] is not the mix (label \"mix\")");
+  }
+  for (const char* field : {"runs", "wall_sec", "scenarios_per_s"}) {
+    if (!has_number(mix, field)) problem(path + ": cases[0] has no number " + field);
+  }
+  if (mix.IsObject() && mix.HasMember("per_scenario") && mix["per_scenario"].IsObject()) {
+    for (const char* s : kSeedScenarios) {
+      if (!mix["per_scenario"].HasMember(s)) {
+        problem(path + ": cases[0].per_scenario has no " + std::string(s));
+        continue;
+      }
+      for (const char* field : {"runs", "fails", "p50_ms", "p95_ms", "p99_ms", "max_ms"}) {
+        if (!has_number(mix["per_scenario"][s], field)) {
+          problem(path + ": cases[0].per_scenario." + s + " lacks " + field);
+        }
+      }
+    }
+  } else {
+    problem(path + ": cases[0] has no per_scenario");
+  }
+  if (has_number(mix, "runs") && has_number(mix, "wall_sec") &&
+      has_number(mix, "scenarios_per_s")) {
+    const double runs = mix["runs"].GetDouble();
+    const double wall = mix["wall_sec"].GetDouble();
+    const double rate = mix["scenarios_per_s"].GetDouble();
+    if (runs <= 0) problem(path + ": cases[0].runs is 0");
+    if (wall <= 0) {
+      problem(path + ": cases[0].wall_sec is not positive");
+    } else if (std::fabs(rate - runs / wall) > 0.01 * (runs / wall)) {
+      problem(path + ": cases[0].scenarios_per_s " + std::to_string(rate) +
+              " is not runs / wall_sec (" + std::to_string(runs / wall) + ")");
+    }
+  }
+  if (d.HasMember("settings") && d["settings"].IsObject() && d["settings"].HasMember("seed") &&
+      d["settings"]["seed"].IsUint64()) {
+    return d["settings"]["seed"].GetUint64();
+  }
+  problem(path + ": settings.seed is missing");
+  return std::nullopt;
+}
+
+void check_text(const std::string& path, std::optional<std::uint64_t> seed) {
+  const std::string text = slurp(path);
+  if (text.empty()) return;
+  if (text.find("multitier load report") == std::string::npos)
+    problem(path + " lacks the report title");
+  if (text.find("── " + kMixCase + " (mix) ──") == std::string::npos) {
+    problem(path + " has no section for " + kMixCase);
+  }
   for (const char* s : kSeedScenarios) {
-    if (!d["per_scenario"].HasMember(s)) {
-      problem(path + ": per_scenario has no " + std::string(s));
-      continue;
-    }
-    const auto& entry = d["per_scenario"][s];
-    for (const char* field : {"runs", "fails", "p50_ms", "p95_ms", "p99_ms", "max_ms"}) {
-      if (!entry.HasMember(field)) problem(path + ": per_scenario." + s + " lacks " + field);
-    }
+    if (text.find(s) == std::string::npos) problem(path + " has no row for " + std::string(s));
+  }
+  if (seed && text.find("seed " + std::to_string(*seed)) == std::string::npos) {
+    problem(path + " does not name the seed " + std::to_string(*seed));
   }
 }
 
@@ -100,12 +192,11 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   check_junit(dir + "/junit.xml");
-  check_json(dir + "/report.json");
-  const std::string text = slurp(dir + "/report.txt");
-  if (text.find("multitier load report") == std::string::npos) problem(dir + "/report.txt lacks the report title");
-  for (const char* s : kSeedScenarios) {
-    if (text.find(s) == std::string::npos) problem(dir + "/report.txt has no row for " + std::string(s));
+  const auto seed = check_json(dir + "/report.json");
+  check_text(dir + "/report.txt", seed);
+  if (problems == 0) {
+    std::cout << "report_check: " << dir
+              << ": junit.xml, report.json and report.txt are complete\n";
   }
-  if (problems == 0) std::cout << "report_check: " << dir << ": junit.xml, report.json and report.txt are complete\n";
   return problems == 0 ? 0 : 1;
 }

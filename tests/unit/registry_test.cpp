@@ -192,18 +192,93 @@ TEST(EvaluateTest, LatencyBudgetBreachFails) {
   const std::vector<Verdict> verdicts = evaluate(registry, thresholds);
   ASSERT_EQ(verdicts.size(), 1u);
   EXPECT_FALSE(verdicts[0].passed);
-  EXPECT_EQ(verdicts[0].reason, "p99 20.0ms over budget 10.0ms");
+  EXPECT_EQ(verdicts[0].reason, "p99 20.0ms over budget 10ms");
   thresholds.p99_budget[Scenario::repeat_cache] = milliseconds{25};
   EXPECT_TRUE(evaluate(registry, thresholds).at(0).passed);
 }
 
-TEST(EvaluateTest, RunReportPassesOnlyWithVerdictsAllPassing) {
+// A result of `scenario` that passed or failed, 1 ms long.
+ScenarioResult one_run(Scenario scenario, bool success) {
+  ScenarioResult r;
+  r.scenario = scenario;
+  r.success = success;
+  r.latency = milliseconds{1};
+  if (!success) {
+    r.failed_at = "search";
+    r.failure = {FailureKind::transport, "reset after send"};
+  }
+  return r;
+}
+
+TEST(EvaluateTest, RunReportPassesOnlyWhenEveryCasePasses) {
   RunReport report;
-  EXPECT_FALSE(report.passed());
-  report.verdicts.push_back({Scenario::profile_swap, true, {}});
+  EXPECT_FALSE(report.passed()) << "a run without cases does not pass";
+  CaseReport single;
+  single.weights = {{Scenario::profile_swap, 1}};
+  single.registry.record(one_run(Scenario::profile_swap, true));
+  judge(single, {}, 0);
+  EXPECT_TRUE(single.passed());
+  report.cases.push_back(single);
   EXPECT_TRUE(report.passed());
-  report.verdicts.push_back({Scenario::sms_validate, false, "1/1 failed"});
+  CaseReport failing = single;
+  failing.registry.record(one_run(Scenario::profile_swap, false));
+  judge(failing, {}, 0);
+  EXPECT_FALSE(failing.passed());
+  report.cases.push_back(failing);
   EXPECT_FALSE(report.passed());
+}
+
+TEST(EvaluateTest, AnInterruptedCaseFailsEveryVerdictWithTheReason) {
+  CaseReport c;
+  c.weights = {{Scenario::cold_search_email, 1}};
+  c.registry.record(one_run(Scenario::cold_search_email, true));
+  c.interrupted = true;
+  c.interrupted_after_s = 3.2;
+  judge(c, {}, 10);
+  ASSERT_EQ(c.verdicts.size(), 1u);
+  EXPECT_FALSE(c.verdicts[0].passed);
+  EXPECT_EQ(c.verdicts[0].reason, "interrupted by a signal after 3.2 s of 10.0 s: the figures are partial");
+  EXPECT_FALSE(c.passed());
+  RunReport report;
+  report.cases.push_back(c);
+  EXPECT_FALSE(report.passed());
+}
+
+TEST(EvaluateTest, AScenarioOfTheMixThatNeverRanFails) {
+  CaseReport mix;
+  mix.mix = true;
+  mix.weights = {{Scenario::cold_search_email, 1}, {Scenario::repeat_cache, 1}, {Scenario::sms_validate, 0}};
+  mix.registry.record(one_run(Scenario::cold_search_email, true));
+  judge(mix, {}, 0);
+  ASSERT_EQ(mix.verdicts.size(), 2u) << "weight 0 is not asked for";
+  EXPECT_TRUE(mix.verdicts[0].passed);
+  EXPECT_EQ(mix.verdicts[1].scenario, Scenario::repeat_cache);
+  EXPECT_FALSE(mix.verdicts[1].passed);
+}
+
+TEST(EvaluateTest, ACaseThatCouldNotRunFailsWithItsError) {
+  CaseReport c;
+  c.weights = {{Scenario::sms_validate, 1}};
+  c.error = "the gateway at http://127.0.0.1:9 did not answer";
+  judge(c, {}, 0);
+  ASSERT_EQ(c.verdicts.size(), 1u);
+  EXPECT_FALSE(c.verdicts[0].passed);
+  EXPECT_NE(c.verdicts[0].reason.find("did not answer"), std::string::npos);
+}
+
+TEST(EvaluateTest, SubMillisecondBudgetsAreKeptExactly) {
+  Registry registry;
+  ScenarioResult r = one_run(Scenario::repeat_cache, true);
+  r.latency = std::chrono::microseconds{300};
+  registry.record(r);
+  Thresholds thresholds;
+  thresholds.p99_budget[Scenario::repeat_cache] = std::chrono::microseconds{200};
+  const auto verdicts = evaluate(registry, thresholds);
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_FALSE(verdicts[0].passed);
+  EXPECT_NE(verdicts[0].reason.find("over budget 200us"), std::string::npos) << verdicts[0].reason;
+  thresholds.p99_budget[Scenario::repeat_cache] = std::chrono::microseconds{400};
+  EXPECT_TRUE(evaluate(registry, thresholds).at(0).passed);
 }
 
 TEST(ScenarioNameTest, NamesRoundTrip) {
