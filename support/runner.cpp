@@ -119,7 +119,7 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
   const int workers = worker_count(plan);
   const int threads = loop_threads(plan);
   const auto start = Clock::now();
-  const auto measure_from = start + (plan.stress ? plan.warmup : std::chrono::milliseconds(0));
+  const auto measure_from = start + (plan.stress ? plan.warmup : std::chrono::nanoseconds(0));
   const auto deadline = measure_from + plan.duration;
 
   std::vector<Published> published(progress ? static_cast<std::size_t>(threads) : 0);
@@ -167,6 +167,8 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
   }
 
   RunOutcome outcome;
+  outcome.vus = workers;
+  outcome.threads = threads;
   for (auto& lane : lanes) outcome.registry.merge(lane.registry);
   outcome.wall_s = std::chrono::duration<double>(end - (end > measure_from ? measure_from : start)).count();
   outcome.interrupted = stop.load();

@@ -36,8 +36,8 @@ struct RunPlan {
   bool stress = false;
   int concurrency = 1;       // workers, one connection each
   int threads = 0;           // event-loop threads; 0: default_loop_threads()
-  std::chrono::milliseconds duration{0};
-  std::chrono::milliseconds warmup{0};
+  std::chrono::nanoseconds duration{0};
+  std::chrono::nanoseconds warmup{0};
   int iterations = 1;
   std::uint64_t seed = 1;
   std::uint64_t nonce = 0;  // makes playbook texts unique per process
@@ -51,6 +51,8 @@ struct RunProgress {
 
 struct RunOutcome {
   Registry registry;
+  int vus = 0;              // virtual users the plan ran on
+  int threads = 0;          // event-loop threads it ran on
   double wall_s = 0;        // measured phase only
   bool interrupted = false; // `stop` was raised before the plan completed
   double interrupted_after_s = 0;  // measured time when the stop was seen (0 when not interrupted)

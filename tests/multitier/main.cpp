@@ -1,12 +1,18 @@
 // The suite's own main(): GoogleTest takes its flags first, the suite's options take the rest
-// (an unknown or malformed one exits 2), the gateway environment probes before any case, and
-// the final reports are written after the last case — marked partial after an interruption.
+// (an unknown or malformed one exits 2), the report folder is checked before any load, the
+// gateway environment probes before any case, and the final reports are written after the last
+// case, whatever happened: marked partial and failed after an interruption, with the reason
+// when the gateway could not be reached.
 #include <gtest/gtest.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string_view>
 
 #include "fixtures/environment/gateway_environment.h"
@@ -19,14 +25,27 @@ extern char** environ;
 namespace {
 
 std::atomic<bool>* g_stop = nullptr;
-std::atomic<int> g_signals{0};  // lock-free, so safe in a handler
+std::atomic<long long> g_first_signal_ns{0};  // lock-free, so safe in a handler
 
-// First SIGINT/SIGTERM: ask the workers to stop and let main() write a partial report.
-// Second: leave at once.
+long long monotonic_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  return static_cast<long long>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+// First SIGINT/SIGTERM: ask the VUs to stop and let main() write a partial report. Signals
+// within a second of the first count as the same one: `timeout -s INT` and a terminal's Ctrl-C
+// both signal the whole process group, so two arrive together. A later one leaves at once.
 void on_signal(int) {
-  if (g_signals.fetch_add(1) > 0) ::_exit(130);
+  const long long now = monotonic_ns();
+  long long expected = 0;
+  if (!g_first_signal_ns.compare_exchange_strong(expected, now)) {
+    if (now - expected >= 1'000'000'000) ::_exit(130);
+    return;
+  }
   if (g_stop) g_stop->store(true);
-  static const char kMessage[] = "\nmultitier: interrupted; stopping workers and writing a partial report (again to quit now)\n";
+  static const char kMessage[] =
+      "\nmultitier: interrupted; stopping and writing a partial report (a second signal, a second later, quits at once)\n";
   ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
   (void)ignored;
 }
@@ -48,31 +67,33 @@ bool asks_for_help(int argc, char** argv) {
   return false;
 }
 
+// Creates the folder and a file in it, so an unusable --report-dir is found before the load.
+std::string report_dir_problem(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create it: " + ec.message();
+  if (!std::filesystem::is_directory(dir, ec)) return "it is not a folder";
+  const auto probe = std::filesystem::path(dir) / ".multitier-write-check";
+  {
+    std::ofstream out(probe);
+    if (!out || !(out << "x") || !out.flush()) return "cannot write a file in it";
+  }
+  std::filesystem::remove(probe, ec);
+  return {};
+}
+
 int write_reports(const multitier::Suite& suite) {
   using namespace multitier;
   const Options& options = suite.options();
-  RunReport report;
-  report.settings = suite.settings(suite.mix_ran());
-  report.thresholds = suite.thresholds();
-  report.registry = &suite.total();
-  report.wall_s = suite.wall_s();
-  report.started_at = suite.started_at();
-  report.verdicts = evaluate(suite.total(), report.thresholds);
-  if (suite.interrupted()) {
-    report.partial = true;
-    char reason[200];
-    if (options.stress) {
-      std::snprintf(reason, sizeof reason, "interrupted by a signal after %.1f s of a planned %.1f s per case",
-                    suite.interrupted_after_s(), std::chrono::duration<double>(options.duration).count());
-    } else {
-      std::snprintf(reason, sizeof reason, "interrupted by a signal after %.1f s", suite.interrupted_after_s());
-    }
-    report.partial_reason = reason;
+  const RunReport report = suite.report();
+  if (options.stress || !report.passed()) {
+    std::ostringstream text;
+    make_reporter("console")->write(report, text);
+    std::cout << redact(text.str(), suite.secrets()) << std::flush;
   }
-  if (options.stress) make_reporter("console")->write(report, std::cout);
   if (options.report_dir.empty()) return 0;
   try {
-    for (const auto& path : write_report_files(report, options.report_dir)) {
+    for (const auto& path : write_report_files(report, options.report_dir, suite.secrets())) {
       std::cerr << "multitier: wrote " << path << (report.partial ? " (partial)" : "") << "\n";
     }
   } catch (const std::exception& e) {
@@ -91,24 +112,37 @@ int main(int argc, char** argv) {
     std::cout << "\n" << multitier::options_help();
     return 0;
   }
+  // Listing the cases (CTest discovery) runs nothing, so no run option can be wrong for it:
+  // a bad MULTITIER_* value is reported when a run starts, not while tests are discovered.
+  if (GTEST_FLAG_GET(list_tests)) return RUN_ALL_TESTS();
+
   multitier::Options options;
   auto parsed = multitier::parse_options(argc, argv, environ, options);
+  if (parsed.action == multitier::ParseOutcome::Action::version) {
+    std::cout << parsed.message << "\n";
+    return 0;
+  }
   if (parsed.action == multitier::ParseOutcome::Action::error) {
     std::cerr << parsed.message << "\n";
     return 2;
   }
-  std::string gateway = options.gateway;
+  std::string gateway;
   try {
-    // Listing the cases (CTest discovery) needs no gateway, and its URL file may not exist yet.
-    if (!GTEST_FLAG_GET(list_tests)) gateway = multitier::resolve_gateway(options);
+    gateway = multitier::resolve_gateway(options);
   } catch (const std::exception& e) {
     std::cerr << "multitier: " << e.what() << "\n";
     return 2;
   }
-  if (!multitier::is_loopback_url(gateway)) {
-    std::cerr << "multitier: refusing to send load to " << gateway
-              << ": the suite targets loopback gateways only (http://127.0.0.1:PORT, http://[::1]:PORT)\n";
+  if (std::string problem = multitier::target_problem(gateway); !problem.empty()) {
+    std::cerr << "multitier: gateway " << problem << "\n";
     return 2;
+  }
+  if (!options.report_dir.empty()) {
+    if (std::string problem = report_dir_problem(options.report_dir); !problem.empty()) {
+      std::cerr << "multitier: --report-dir " << options.report_dir << ": " << problem
+                << " (checked before sending any load)\n";
+      return 2;
+    }
   }
   multitier::Suite::init(std::move(options), std::move(gateway));
   multitier::Suite& suite = multitier::Suite::get();
@@ -116,7 +150,7 @@ int main(int argc, char** argv) {
   ::testing::AddGlobalTestEnvironment(new multitier::GatewayEnvironment);
 
   int status = RUN_ALL_TESTS();
-  if (suite.any_case_ran() && (suite.options().stress || !suite.options().report_dir.empty())) {
+  if (suite.options().stress || !suite.options().report_dir.empty()) {
     if (write_reports(suite) != 0 && status == 0) status = 1;
   }
   if (suite.interrupted()) return 130;

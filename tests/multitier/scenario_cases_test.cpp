@@ -14,14 +14,14 @@ namespace {
 
 class Workflow : public ::testing::TestWithParam<Scenario> {};
 
-TEST_P(Workflow, Passes) { run_case(std::string(camel_name(GetParam())), {{GetParam(), 1}}); }
+TEST_P(Workflow, Passes) { run_case({{GetParam(), 1}}, false); }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, Workflow, ::testing::ValuesIn(kAllScenarios),
                          [](const ::testing::TestParamInfo<Scenario>& info) {
                            return std::string(camel_name(info.param));
                          });
 
-TEST(Mix, WeightedWorkload) { run_case("Mix", Suite::get().options().weights); }
+TEST(Mix, WeightedWorkload) { run_case(Suite::get().options().weights, true); }
 
 }  // namespace
 }  // namespace multitier

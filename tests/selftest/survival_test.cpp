@@ -110,13 +110,20 @@ void reports_show_the_failure(const RunPlan& plan, const RunOutcome& outcome) {
   report.settings.concurrency = plan.concurrency;
   report.settings.duration_s = std::chrono::duration<double>(plan.duration).count();
   report.settings.seed = plan.seed;
-  report.settings.mix = plan.weights.size() > 1;
   report.settings.weights = plan.weights;
   report.settings.timeout_s = static_cast<double>(plan.http.timeout_ms) / 1000;
-  report.registry = &registry;
-  report.wall_s = outcome.wall_s;
+  CaseReport section;
+  section.name = "Survival.KilledGateway";
+  section.label = plan.weights.size() > 1 ? "mix" : std::string(to_string(plan.weights.front().first));
+  section.mix = plan.weights.size() > 1;
+  section.weights = plan.weights;
+  section.registry = registry;
+  section.wall_s = outcome.wall_s;
+  section.vus = outcome.vus;
+  section.threads = outcome.threads;
+  judge(section, report.thresholds, section.wall_s);
+  report.cases.push_back(std::move(section));
   report.started_at = std::chrono::system_clock::now();
-  report.verdicts = evaluate(registry, report.thresholds);
   EXPECT_FALSE(report.passed()) << "a run with a dead gateway in the middle passed";
 
   const auto dir = report_dir("killed");
@@ -356,12 +363,14 @@ TEST(Survival, SecondSigintQuitsAtOnce) {
   const auto signalled = Clock::now();
   suite.signal(SIGINT);
   ASSERT_NE(suite.wait_for_line("interrupted", 5s), "") << suite.output();
+  // Signals within a second of the first count as the same one (see main.cpp).
+  std::this_thread::sleep_for(1200ms);
   suite.signal(SIGINT);
   const int status = suite.wait(20s);
   const double exit_s = seconds_since(signalled);
   std::cout << "exit " << status << " " << exit_s << " s after the first SIGINT\n";
   EXPECT_EQ(status, 130) << suite.output();
-  EXPECT_LT(exit_s, 3.0) << suite.output();
+  EXPECT_LT(exit_s, 4.0) << suite.output();
 }
 
 }  // namespace
