@@ -1,4 +1,4 @@
-// Typed client for the gateway contract (shared/contract/gateway-api.md). Every answer is
+// Typed client for the gateway contract (docs/gateway-api.md). Every answer is
 // parsed with RapidJSON and checked against the contract before it is returned; a violation is
 // a FailureKind::contract failure naming the rule. One instance per thread.
 #pragma once
