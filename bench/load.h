@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <string>
 
-#include "support/failure.h"
-#include "support/gateway_client.h"
-#include "support/histogram.h"
-#include "support/http_client.h"
+#include "multitier/core/failure.h"
+#include "multitier/contract/gateway_client.h"
+#include "multitier/run/histogram.h"
+#include "multitier/net/http_client.h"
 
 namespace multitier::bench {
 

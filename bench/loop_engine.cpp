@@ -2,8 +2,8 @@
 #include <vector>
 
 #include "bench/load.h"
-#include "support/task.h"
-#include "support/transfer_loop.h"
+#include "multitier/core/task.h"
+#include "multitier/net/transfer_loop.h"
 
 namespace multitier::bench {
 namespace {

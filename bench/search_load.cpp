@@ -14,8 +14,8 @@
 #include <boost/program_options.hpp>
 
 #include "bench/load.h"
-#include "support/options.h"
-#include "support/runner.h"
+#include "multitier/run/options.h"
+#include "multitier/run/runner.h"
 
 namespace {
 

@@ -33,6 +33,9 @@ function(multitier_add_gtest name)
   cmake_parse_arguments(ARG "ONE_TEST" "" "LABELS;SOURCES;LIBS;ENV;PROPERTIES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   multitier_defaults(${name})
+  # Test-local headers ("tests/unit/scripted_server.h") resolve from the repository root; the
+  # code under test comes in through its libraries' own include roots.
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main Threads::Threads)
   if(ARG_ONE_TEST)
     add_test(NAME ${name} COMMAND ${name})
@@ -55,4 +58,19 @@ function(multitier_add_gtest name)
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST NO_PRETTY_VALUES
     PROPERTIES ${properties} ${ARG_PROPERTIES})
+endfunction()
+
+# multitier_layer(<name> SOURCES <files...> LINKS <targets...>)
+# One layer of the harness in support/<name>: a static library multitier_<name> (alias
+# multitier::<name>) whose only include root is its own include/ folder (headers are included
+# as "multitier/<name>/x.h"). It links the layers below it PUBLIC, so their headers are on its
+# include path and on that of whatever links it; the headers of a layer above are on no include
+# path of a lower one, so an upward include fails to compile.
+function(multitier_layer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LINKS" ${ARGN})
+  add_library(multitier_${name} STATIC ${ARG_SOURCES})
+  add_library(multitier::${name} ALIAS multitier_${name})
+  target_include_directories(multitier_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  multitier_defaults(multitier_${name})
+  target_link_libraries(multitier_${name} PUBLIC multitier::third_party ${ARG_LINKS})
 endfunction()

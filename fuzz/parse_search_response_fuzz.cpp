@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "support/gateway_client.h"
+#include "multitier/contract/gateway_client.h"
 
 namespace {
 

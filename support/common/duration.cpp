@@ -1,4 +1,4 @@
-#include "support/common/duration.h"
+#include "multitier/common/duration.h"
 
 #include <cstdint>
 #include <limits>

@@ -15,10 +15,10 @@
 #include <sstream>
 #include <string_view>
 
-#include "fixtures/environment/gateway_environment.h"
-#include "fixtures/environment/suite.h"
-#include "support/report_files.h"
-#include "support/reporter.h"
+#include "multitier/environment/gateway_environment.h"
+#include "multitier/environment/suite.h"
+#include "multitier/report/report_files.h"
+#include "multitier/report/reporter.h"
 
 extern char** environ;
 

@@ -2,8 +2,8 @@
 // seed's weighted mix (Mix.WeightedWorkload). Run one with --gtest_filter='*ProfileSwap*'.
 #include <gtest/gtest.h>
 
-#include "fixtures/environment/case_runner.h"
-#include "fixtures/environment/suite.h"
+#include "multitier/environment/case_runner.h"
+#include "multitier/environment/suite.h"
 
 namespace multitier {
 

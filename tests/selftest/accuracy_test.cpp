@@ -16,10 +16,10 @@
 #include <string_view>
 #include <thread>
 
-#include "support/http_client.h"
-#include "support/options.h"
-#include "support/report.h"
-#include "support/runner.h"
+#include "multitier/net/http_client.h"
+#include "multitier/run/options.h"
+#include "multitier/report/report.h"
+#include "multitier/run/runner.h"
 #include "tests/selftest/child_process.h"
 #include "tests/selftest/seed_context.h"
 

@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "support/gateway_client.h"
-#include "support/scenarios.h"
+#include "multitier/contract/gateway_client.h"
+#include "multitier/workload/scenarios.h"
 #include "tests/selftest/child_process.h"
 #include "tests/selftest/seed_context.h"
 

@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "support/http_client.h"
-#include "support/runner.h"
+#include "multitier/net/http_client.h"
+#include "multitier/run/runner.h"
 #include "tests/selftest/child_process.h"
 #include "tests/selftest/seed_context.h"
 

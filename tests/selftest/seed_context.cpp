@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "fixtures/pools/pools.h"
+#include "multitier/pools/pools.h"
 
 namespace multitier::selftest {
 namespace {

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "support/runner.h"
-#include "support/scenarios.h"
+#include "multitier/run/runner.h"
+#include "multitier/workload/scenarios.h"
 
 namespace multitier::selftest {
 

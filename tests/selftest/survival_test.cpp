@@ -25,11 +25,11 @@
 #include <string>
 #include <thread>
 
-#include "support/http_client.h"
-#include "support/options.h"
-#include "support/report.h"
-#include "support/report_files.h"
-#include "support/runner.h"
+#include "multitier/net/http_client.h"
+#include "multitier/run/options.h"
+#include "multitier/report/report.h"
+#include "multitier/report/report_files.h"
+#include "multitier/run/runner.h"
 #include "tests/selftest/child_process.h"
 #include "tests/selftest/seed_context.h"
 

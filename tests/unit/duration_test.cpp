@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "support/common/duration.h"
+#include "multitier/common/duration.h"
 
 namespace multitier {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <tuple>
 
-#include "support/gateway_client.h"
+#include "multitier/contract/gateway_client.h"
 
 namespace multitier {
 namespace {

@@ -1,4 +1,4 @@
-#include "support/histogram.h"
+#include "multitier/run/histogram.h"
 
 #include <gtest/gtest.h>
 

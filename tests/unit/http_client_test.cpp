@@ -6,8 +6,8 @@
 #include <ostream>
 #include <string>
 
-#include "support/gateway_client.h"
-#include "support/http_client.h"
+#include "multitier/contract/gateway_client.h"
+#include "multitier/net/http_client.h"
 #include "tests/unit/scripted_server.h"
 
 namespace multitier {

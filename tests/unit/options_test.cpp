@@ -1,4 +1,4 @@
-#include "support/options.h"
+#include "multitier/run/options.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The data pools reproduce the seed's buildQueryPool and buildWorkerPool exactly.
-#include "fixtures/pools/pools.h"
+#include "multitier/pools/pools.h"
 
 #include <map>
 #include <set>

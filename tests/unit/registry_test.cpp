@@ -1,4 +1,4 @@
-#include "support/registry.h"
+#include "multitier/run/registry.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "support/report.h"
+#include "multitier/report/report.h"
 
 namespace multitier {
 namespace {

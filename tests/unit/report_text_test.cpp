@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "support/report.h"
-#include "support/reporter.h"
+#include "multitier/report/report.h"
+#include "multitier/report/reporter.h"
 
 namespace multitier {
 namespace {

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "support/reporter.h"
+#include "multitier/report/reporter.h"
 
 namespace multitier {
 namespace {

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "support/gateway_client.h"
-#include "support/http_client.h"
-#include "support/task.h"
-#include "support/transfer_loop.h"
+#include "multitier/contract/gateway_client.h"
+#include "multitier/net/http_client.h"
+#include "multitier/core/task.h"
+#include "multitier/net/transfer_loop.h"
 #include "tests/unit/scripted_server.h"
 
 namespace multitier {

@@ -1,6 +1,6 @@
 // The in-process validators: every documented rule (E1-E11, F1-F8 in support/validators.h)
 // both ways and the seed's drafts for the whole roster (scanners and lookups: their own files).
-#include "support/validators.h"
+#include "multitier/workload/validators.h"
 
 #include <filesystem>
 #include <fstream>
@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "fixtures/pools/pools.h"
+#include "multitier/pools/pools.h"
 
 namespace multitier {
 namespace {

@@ -1,5 +1,5 @@
 // The worker lookups the validators read: in memory, and loaded from a corpus JSON Lines file.
-#include "support/validators.h"
+#include "multitier/workload/validators.h"
 
 #include <filesystem>
 #include <fstream>

@@ -1,0 +1,46 @@
+// One reporter interface, one small file per format (console_reporter.cpp, junit_reporter.cpp,
+// json_reporter.cpp), picked by name. Reporters format a RunReport onto a stream the caller
+// opened; they never open files, print elsewhere or change the report.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "multitier/report/report.h"
+
+namespace multitier {
+
+class Reporter {
+ public:
+  virtual ~Reporter();
+  // Writes the whole report to `out`. Never throws for any content of the report (error text
+  // from the gateway may hold any bytes); stream errors are left in the stream's state.
+  virtual void write(const RunReport& report, std::ostream& out) const = 0;
+  // The file name the report gets inside the report directory ("report.txt", ...).
+  virtual std::string_view file_name() const = 0;
+};
+
+// "console", "junit" or "json"; nullptr for any other name.
+std::unique_ptr<Reporter> make_reporter(std::string_view name);
+// The names make_reporter accepts, for help texts.
+std::vector<std::string_view> reporter_names();
+
+// The factories behind make_reporter, one per format file.
+std::unique_ptr<Reporter> make_console_reporter();
+std::unique_ptr<Reporter> make_junit_reporter();
+std::unique_ptr<Reporter> make_json_reporter();
+
+enum class TextTarget {
+  json,  // valid UTF-8: every malformed sequence becomes U+FFFD
+  xml,   // XML 1.0 characters only: malformed sequences and forbidden characters are dropped
+};
+// `text` made safe to embed: malformed UTF-8 (stray or truncated bytes, overlong forms,
+// surrogates, code points above U+10FFFF) is replaced or dropped as `target` says; for xml,
+// C0 controls other than tab, LF and CR and U+FFFE/U+FFFF are dropped as well. Escaping
+// (quotes, <, &) is the format writer's job.
+std::string clean_text(std::string_view text, TextTarget target);
+
+}  // namespace multitier

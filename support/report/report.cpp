@@ -1,0 +1,175 @@
+#include "multitier/report/report.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace multitier {
+
+namespace {
+
+// Three significant digits for values in [1, 1000).
+std::string three_digits(double value) {
+  if (value >= 999.5) return format_fixed(value, 0);
+  const int decimals = value < 9.995 ? 2 : value < 99.95 ? 1 : 0;
+  return format_fixed(value, decimals);
+}
+
+}  // namespace
+
+double CaseReport::rate() const {
+  return wall_s > 0 ? static_cast<double>(registry.total_runs()) / wall_s : 0.0;
+}
+
+bool CaseReport::passed() const {
+  return error.empty() && !interrupted && registry.total_runs() > 0 && !verdicts.empty() &&
+         std::all_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return v.passed; });
+}
+
+bool RunReport::passed() const {
+  return !partial && !cases.empty() &&
+         std::all_of(cases.begin(), cases.end(), [](const CaseReport& c) { return c.passed(); });
+}
+
+double RunReport::wall_s() const {
+  double total = 0;
+  for (const CaseReport& c : cases) total += c.wall_s;
+  return total;
+}
+
+std::uint64_t RunReport::total_runs() const {
+  std::uint64_t total = 0;
+  for (const CaseReport& c : cases) total += c.registry.total_runs();
+  return total;
+}
+
+std::uint64_t RunReport::total_failures() const {
+  std::uint64_t total = 0;
+  for (const CaseReport& c : cases) total += c.registry.total_failures();
+  return total;
+}
+
+void judge(CaseReport& report, const Thresholds& thresholds, double planned_s) {
+  std::vector<Verdict> verdicts = evaluate(report.registry, thresholds);
+  // A scenario the case was to run but never completed fails: no figures, no pass.
+  for (Scenario scenario : kAllScenarios) {
+    const bool wanted = std::any_of(report.weights.begin(), report.weights.end(),
+                                    [&](const auto& w) { return w.first == scenario && w.second > 0; });
+    const bool judged = std::any_of(verdicts.begin(), verdicts.end(),
+                                    [&](const Verdict& v) { return v.scenario == scenario; });
+    if (wanted && !judged) verdicts.push_back({scenario, false, "no run completed"});
+  }
+  std::sort(verdicts.begin(), verdicts.end(),
+            [](const Verdict& a, const Verdict& b) { return a.scenario < b.scenario; });
+  std::string overriding = report.error;
+  if (overriding.empty() && report.interrupted) {
+    overriding = "interrupted by a signal after " + format_fixed(report.interrupted_after_s, 1) + " s";
+    if (planned_s > 0) overriding += " of " + format_fixed(planned_s, 1) + " s";
+    overriding += ": the figures are partial";
+  }
+  if (!overriding.empty()) {
+    for (Verdict& v : verdicts) {
+      v.reason = v.passed ? overriding : overriding + "; " + v.reason;
+      v.passed = false;
+    }
+  }
+  report.verdicts = std::move(verdicts);
+}
+
+std::string describe_failures(const ScenarioStats& stats) {
+  std::string text = std::to_string(stats.failures) + "/" + std::to_string(stats.runs) +
+                     " failed (" + format_fixed(100.0 * stats.failure_rate(), 1) + "%)";
+  if (stats.failures == 0) return text;
+  const NamedCount* at = stats.top_failed_at();
+  const std::string_view at_name = at ? std::string_view(at->name) : std::string_view();
+  const ErrorSample* error = stats.top_error(at_name);
+  text += "; most at ";
+  text += at_name.empty() ? std::string_view("(no step)") : at_name;
+  text += ": ";
+  if (error && error->failed_at == at_name) {
+    text += std::to_string(error->count) + "× " + std::string(to_string(error->kind));
+    if (!error->message.empty()) text += ": " + error->message;
+  } else {
+    text += std::to_string(at ? at->count : stats.failures) + "×";
+    if (error) {
+      text += " (e.g. " + std::string(to_string(error->kind)) + ": " + error->message + ")";
+    }
+  }
+  return text;
+}
+
+std::vector<Verdict> evaluate(const Registry& registry, const Thresholds& thresholds) {
+  std::vector<Verdict> verdicts;
+  for (Scenario scenario : kAllScenarios) {
+    const ScenarioStats& stats = registry.stats(scenario);
+    if (stats.runs == 0) continue;
+    Verdict verdict{scenario, true, {}};
+    if (stats.failure_rate() > thresholds.max_failure_rate) {
+      verdict.passed = false;
+      verdict.reason = describe_failures(stats);
+    }
+    if (auto budget = thresholds.p99_budget.find(scenario); budget != thresholds.p99_budget.end()) {
+      const Nanos p99 = stats.latency.percentile(0.99);
+      if (p99 > budget->second) {
+        if (!verdict.passed) verdict.reason += "; ";
+        verdict.passed = false;
+        verdict.reason +=
+            "p99 " + format_duration(p99) + " over budget " + format_duration_exact(budget->second);
+      }
+    }
+    verdicts.push_back(std::move(verdict));
+  }
+  return verdicts;
+}
+
+std::string format_duration(Nanos duration) {
+  const double ns = static_cast<double>(duration.count());
+  const double magnitude = std::fabs(ns);
+  // Appended piece by piece: GCC 12 reports a false -Wrestrict on `const char* + std::string&&`.
+  std::string text = ns < 0 ? "-" : "";
+  if (magnitude < 999.5) {
+    text += format_fixed(magnitude, 0);
+    text += "ns";
+  } else if (magnitude < 999.5e3) {
+    text += three_digits(magnitude / 1e3);
+    text += "µs";
+  } else if (magnitude < 999.5e6) {
+    text += three_digits(magnitude / 1e6);
+    text += "ms";
+  } else {
+    text += three_digits(magnitude / 1e9);
+    text += "s";
+  }
+  return text;
+}
+
+std::string format_weights(const std::vector<std::pair<Scenario, int>>& weights) {
+  std::string text;
+  for (const auto& [which, weight] : weights) {
+    if (!text.empty()) text += ",";
+    text += to_string(which);
+    text += "=";
+    text += std::to_string(weight);
+  }
+  return text;
+}
+
+std::string format_shortest(double value) {
+  char buffer[64];
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general);
+  return std::string(buffer, result.ptr);
+}
+
+std::string format_fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+double to_ms(Nanos duration) {
+  return std::round(static_cast<double>(duration.count()) / 1e3) / 1e3;
+}
+
+}  // namespace multitier

@@ -1,0 +1,98 @@
+// The suite's options: one Boost.Program_options description, every option declared once with
+// its default, its help text and its environment fallback (MULTITIER_<NAME>, dashes as
+// underscores). Precedence: command line, then environment, then default.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "multitier/common/duration.h"
+#include "multitier/workload/scenario_result.h"
+
+namespace multitier {
+
+using Millis = std::chrono::milliseconds;
+
+enum class ProgressMode { automatic, tty, plain, off };
+
+struct Options {
+  std::string gateway = "http://127.0.0.1:4110";
+  bool gateway_given = false;       // --gateway or MULTITIER_GATEWAY was set explicitly
+  std::string gateway_url_file;     // read the URL from this file when no gateway was given
+  std::string corpus = "workers";
+  int concurrency = 50;              // workers (connections)
+  int threads = 0;                  // event-loop threads; 0: one per two cores
+  Nanos duration = std::chrono::seconds(60);
+  Nanos warmup{0};
+  int iterations = 20;
+  std::uint64_t seed = 0;           // 0: drawn from the clock; the report names the one used
+  Nanos timeout = std::chrono::seconds(10);
+  Nanos connect_timeout = std::chrono::seconds(2);
+  std::string report_dir;           // empty: no report files
+  bool stress = false;
+  std::vector<std::pair<Scenario, int>> weights;  // the mix; default the seed's 35/15/15/15/10/10
+  double max_failure_rate = 0.0;
+  std::map<Scenario, Nanos> p99_budget;
+  ProgressMode progress = ProgressMode::automatic;
+  int min_results = 1;              // a search must return at least this many results
+  std::vector<std::string> headers;        // "Name: value", sent on every request
+  std::vector<std::string> secret_headers; // names (lower case) whose values are redacted;
+                                           // authorization and proxy-authorization always are
+};
+
+// The seed's weights, in the seed's order.
+std::vector<std::pair<Scenario, int>> default_weights();
+
+// Parses "cold_search_email=35,profile_swap=15"; throws std::invalid_argument naming the bad part
+// (and, for an unknown scenario, listing the valid names). `flag` is how the user spelled it.
+std::vector<std::pair<Scenario, int>> parse_weights(std::string_view text,
+                                                    std::string_view flag = "--weights");
+
+struct ParseOutcome {
+  enum class Action { run, help, version, error } action = Action::run;
+  std::string message;  // help or version text, or the error to print (exit code 2)
+};
+
+// Parses argv after GoogleTest has removed its own flags. Fills `out` on Action::run.
+// `environment` is the process environment (tests pass their own). Durations use the one
+// syntax of support/common/duration.h. An error names what the user wrote: the flag
+// ("--duration: ...") or, for a value from the environment, the variable
+// ("MULTITIER_DURATION: ..."). A word that is no option is an error. List-valued options read
+// their variable as a list: MULTITIER_HEADERS holds one "Name: value" per line,
+// MULTITIER_SECRET_HEADERS comma-separated names.
+ParseOutcome parse_options(int argc, const char* const* argv, const char* const* environment,
+                           Options& out);
+
+// The full option reference (what --help prints).
+std::string options_help();
+
+// Resolves the gateway URL: explicit --gateway / MULTITIER_GATEWAY, else the first line of
+// gateway_url_file when set and readable, else the default. Throws std::runtime_error when a
+// URL file was named but cannot be read.
+std::string resolve_gateway(const Options& options);
+
+// True when `url` is http://127.x.x.x, http://localhost or http://[::1] (any port, any path):
+// the only targets this load tool sends traffic to.
+bool is_loopback_url(std::string_view url);
+
+// Why the suite will not send load to `url`, or empty when it will: not an http:// URL, https
+// (the suite speaks plain HTTP), a malformed host or port, or a host off this machine.
+std::string target_problem(std::string_view url);
+
+// The suite's version ("0.1.0"), from the CMake project.
+std::string_view suite_version();
+
+// The values of the secret headers among `options.headers` (the whole value, and its
+// credential after an auth scheme such as "Bearer "), longest first, for redaction.
+std::vector<std::string> secret_values(const Options& options);
+// `text` with every occurrence of every secret replaced by "[redacted]".
+std::string redact(std::string text, const std::vector<std::string>& secrets);
+// options.headers as the reports show them: secret values replaced by "[redacted]".
+std::vector<std::string> shown_headers(const Options& options);
+
+}  // namespace multitier

@@ -1,0 +1,84 @@
+// Runs scenarios on `concurrency` workers, in one of two modes:
+//   iterations: a fixed number of runs spread over the workers (worker w takes runs w, w+W, ...);
+//   stress:     every worker repeats until warmup + duration has passed.
+// A worker is a coroutine with its own GatewayClient (one keep-alive connection) and its own
+// Random stream (derived from the seed and the worker index, so a seed replays the same
+// choices). Workers are spread over `threads` event-loop threads (worker w on thread w mod T);
+// each thread drives its workers' requests through one TransferLoop (one curl multi handle)
+// and records their results into its own Registry, so nothing on the hot path is shared and
+// no lock is taken. Threads publish a copy of their registry about once a second for
+// progress; the final registries are merged after join. The runner never prints.
+//
+// A scenario that fails to connect is followed by a 10 ms pause of that worker: a dead gateway
+// would otherwise turn every worker into a busy loop of refused connections, starving the
+// machine the gateway is restarting on. Other failures are not delayed.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "multitier/net/http_client.h"
+#include "multitier/run/registry.h"
+#include "multitier/workload/scenarios.h"
+
+namespace multitier {
+
+struct RunPlan {
+  std::string gateway;
+  HttpOptions http;
+  ScenarioContext context;
+  std::vector<std::pair<Scenario, int>> weights;  // one entry {s, 1} runs a single scenario
+  bool stress = false;
+  int concurrency = 1;       // workers, one connection each
+  int threads = 0;           // event-loop threads; 0: default_loop_threads()
+  std::chrono::nanoseconds duration{0};
+  std::chrono::nanoseconds warmup{0};
+  int iterations = 1;
+  std::uint64_t seed = 1;
+  std::uint64_t nonce = 0;  // makes playbook texts unique per process
+};
+
+struct RunProgress {
+  double elapsed_s = 0;   // since the measured phase began (negative during warmup)
+  double planned_s = 0;   // duration in stress mode, 0 in iterations mode
+  const Registry* snapshot = nullptr;  // merged published registries; valid during the call
+};
+
+struct RunOutcome {
+  Registry registry;
+  int vus = 0;              // virtual users the plan ran on
+  int threads = 0;          // event-loop threads it ran on
+  double wall_s = 0;        // measured phase only
+  bool interrupted = false; // `stop` was raised before the plan completed
+  double interrupted_after_s = 0;  // measured time when the stop was seen (0 when not interrupted)
+};
+
+using ProgressCallback = std::function<void(const RunProgress&)>;
+
+// Runs the plan. `stop` may be raised from any thread or a signal handler; workers then finish
+// their current scenario and return. An exception escaping a worker (a bug, not a gateway
+// problem) is rethrown here after every thread has ended. `progress`, when set, is called on the calling thread
+// about every `progress_every`.
+RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
+                    const ProgressCallback& progress = {},
+                    std::chrono::milliseconds progress_every = std::chrono::seconds(1));
+
+// One event-loop thread per two cores (at least one). Targets are loopback only, so the gateway
+// always shares the machine; one loop drives tens of thousands of requests a second, and a
+// loop per core would take CPU from the system under test and add wake-ups
+// (docs/performance.md measures both).
+int default_loop_threads();
+
+// The event-loop threads a plan runs on: plan.threads, or default_loop_threads(); never more
+// than there are workers.
+int loop_threads(const RunPlan& plan);
+
+// Picks a scenario by weight for one draw of `random`.
+Scenario pick_weighted(const std::vector<std::pair<Scenario, int>>& weights, Random& random);
+
+}  // namespace multitier

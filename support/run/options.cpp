@@ -1,0 +1,429 @@
+#include "multitier/run/options.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <boost/program_options.hpp>
+
+#ifndef MULTITIER_VERSION
+#define MULTITIER_VERSION "unknown"
+#endif
+
+namespace multitier {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr std::string_view kEnvPrefix = "MULTITIER_";
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+po::options_description describe() {
+  po::options_description d("multitier options (each also read from MULTITIER_<NAME>, e.g. MULTITIER_GATEWAY)");
+  // clang-format off
+  d.add_options()
+    ("help,h", "print this help and GoogleTest's, then exit")
+    ("version", "print the suite's version, then exit")
+    ("gateway", po::value<std::string>(), "gateway base URL (loopback only) [http://127.0.0.1:4110]")
+    ("gateway-url-file", po::value<std::string>(), "read the gateway URL from this file when --gateway is not given (CTest's reference gateway writes one)")
+    ("corpus", po::value<std::string>()->default_value("workers"), "index name searched by every scenario")
+    ("concurrency", po::value<int>()->default_value(50), "virtual users (VUs), each one keep-alive connection running one scenario at a time (1..1024)")
+    ("threads", po::value<int>()->default_value(0), "event-loop threads driving the VUs; 0: one per two cores, the gateway being on the same machine (0..256)")
+    ("duration", po::value<std::string>()->default_value("60s"), "stress: how long each case runs (250ms, 10s, 1m30s, 1h; ns us ms s m h)")
+    ("warmup", po::value<std::string>()->default_value("0s"), "stress: run this long first without counting samples")
+    ("iterations", po::value<int>()->default_value(20), "without --stress: scenario runs per case, spread over the VUs")
+    ("seed", po::value<std::uint64_t>()->default_value(0), "random seed replaying a run's choices; 0 draws one (reported)")
+    ("timeout", po::value<std::string>()->default_value("10s"), "per-request total timeout (at least 1ms)")
+    ("connect-timeout", po::value<std::string>()->default_value("2s"), "per-request connect timeout (at least 1ms)")
+    ("report-dir", po::value<std::string>()->default_value(""), "write report.txt, junit.xml and report.json here (checked before any load is sent)")
+    ("stress", po::value<bool>()->default_value(false)->implicit_value(true), "repeat each case on --concurrency VUs for --duration")
+    ("weights", po::value<std::string>()->default_value(""), "mix weights, e.g. cold_search_email=35,profile_swap=15 (default: the seed's 35/15/15/15/10/10)")
+    ("max-failure-rate", po::value<double>()->default_value(0.0), "a scenario fails when its failed fraction exceeds this (0..1)")
+    ("p99-budget", po::value<std::string>()->default_value(""), "latency budgets, e.g. cold_search_email=20ms,repeat_cache=500us (exact to the ns)")
+    ("progress", po::value<std::string>()->default_value("auto"), "progress lines: auto, tty (every 1 s), plain (every 10 s), off")
+    ("min-results", po::value<int>()->default_value(1), "a scenario's first search must return at least this many results")
+    ("header", po::value<std::vector<std::string>>()->composing(), "'Name: value' sent on every request, the probe included; repeatable (MULTITIER_HEADERS: one per line)")
+    ("secret-header", po::value<std::vector<std::string>>()->composing(), "a header name whose value is redacted in every report and log line (Authorization and Proxy-Authorization always are); repeatable (MULTITIER_SECRET_HEADERS: comma-separated)");
+  // clang-format on
+  return d;
+}
+
+// Options whose environment variable holds a list, split into one argument per item.
+struct ListVariable {
+  std::string_view variable;  // after MULTITIER_
+  std::string_view option;
+  char separator;
+};
+constexpr ListVariable kListVariables[] = {{"HEADERS", "header", '\n'}, {"SECRET_HEADERS", "secret-header", ','}};
+
+// One environment entry turned into command-line arguments, and the variable it came from.
+struct EnvArgument {
+  std::string variable;
+  std::string option;
+  std::vector<std::string> args;
+};
+
+std::vector<EnvArgument> environment_args(const po::options_description& d, const char* const* environment) {
+  std::vector<EnvArgument> out;
+  for (const char* const* e = environment; e && *e; ++e) {
+    std::string_view entry(*e);
+    if (!entry.starts_with(kEnvPrefix)) continue;
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view variable = entry.substr(0, eq);
+    const std::string_view suffix = variable.substr(kEnvPrefix.size());
+    const std::string_view value = entry.substr(eq + 1);
+    EnvArgument argument{std::string(variable), {}, {}};
+    for (const ListVariable& list : kListVariables) {
+      if (suffix != list.variable) continue;
+      argument.option = list.option;
+      std::stringstream items{std::string(value)};
+      for (std::string item; std::getline(items, item, list.separator);) {
+        if (!trim(item).empty()) argument.args.push_back("--" + argument.option + "=" + trim(item));
+      }
+    }
+    if (argument.option.empty()) {
+      std::string name(suffix);
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+        return c == '_' ? '-' : static_cast<char>(std::tolower(c));
+      });
+      const bool list_option = name == "header" || name == "secret-header";  // read as lists above
+      if (name == "help" || name == "version" || list_option || !d.find_nothrow(name, false)) continue;
+      argument.option = name;
+      argument.args.push_back("--" + name + "=" + std::string(value));
+    }
+    out.push_back(std::move(argument));
+  }
+  return out;
+}
+
+// Reads validated values out of the variables map, naming each by what the user wrote.
+class Reader {
+ public:
+  Reader(const po::variables_map& vm, std::map<std::string, std::string> sources)
+      : vm_(vm), sources_(std::move(sources)) {}
+
+  std::string label(const std::string& name) const {
+    auto it = sources_.find(name);
+    return it != sources_.end() ? it->second : "--" + name;
+  }
+  [[noreturn]] void bad(const std::string& name, const std::string& why) const {
+    throw std::invalid_argument(label(name) + ": " + why);
+  }
+  bool has(const std::string& name) const { return vm_.count(name) > 0; }
+  template <typename T>
+  T get(const std::string& name) const {
+    return vm_[name].as<T>();
+  }
+  int in_range(const std::string& name, int low, int high) const {
+    const int value = get<int>(name);
+    if (value < low || value > high) {
+      bad(name, "must be within " + std::to_string(low) + ".." + std::to_string(high) + ", not " + std::to_string(value));
+    }
+    return value;
+  }
+  Nanos duration(const std::string& name, Nanos at_least) const {
+    const std::string text = get<std::string>(name);
+    DurationError error;
+    auto d = parse_duration(text, &error, std::chrono::hours(24 * 7));
+    if (!d) bad(name, error.reason + " (try 250ms, 10s, 1m30s)");
+    if (*d < at_least) bad(name, "must be at least " + format_duration_exact(at_least) + ", not '" + text + "'");
+    return *d;
+  }
+
+ private:
+  const po::variables_map& vm_;
+  std::map<std::string, std::string> sources_;
+};
+
+// Splits "scenario=value,scenario=value" and hands each (scenario, value text) to `take`, which
+// returns false for a bad value. Throws std::invalid_argument naming `flag` and the entry.
+template <typename Take>
+void for_each_scenario_entry(std::string_view text, std::string_view flag, std::string_view want, Take&& take) {
+  std::stringstream ss{std::string(text)};
+  for (std::string part; std::getline(ss, part, ',');) {
+    part = trim(part);
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    const std::string name = trim(part.substr(0, eq));
+    auto scenario = scenario_from_string(name);
+    if (!scenario) {
+      std::string names;
+      for (Scenario s : kAllScenarios) names += (names.empty() ? "" : ", ") + std::string(to_string(s));
+      throw std::invalid_argument(std::string(flag) + ": unknown scenario '" + name + "' in '" + part +
+                                  "' (scenarios: " + names + ")");
+    }
+    if (eq == std::string::npos || !take(*scenario, trim(part.substr(eq + 1)))) {
+      throw std::invalid_argument(std::string(flag) + ": bad entry '" + part + "' (want " + std::string(want) + ")");
+    }
+  }
+}
+
+std::map<Scenario, Nanos> parse_budgets(std::string_view text, std::string_view flag) {
+  std::map<Scenario, Nanos> out;
+  for_each_scenario_entry(text, flag, "scenario=duration, e.g. cold_search_email=20ms", [&](Scenario s, const std::string& v) {
+    auto d = parse_duration(v);
+    if (d) out[s] = *d;
+    return d.has_value() && d->count() > 0;
+  });
+  return out;
+}
+
+// RFC 9110 token characters, the only ones a header name may hold.
+bool is_token(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+}
+
+std::vector<std::string> parse_headers(const Reader& in) {
+  std::vector<std::string> out;
+  if (!in.has("header")) return out;
+  for (const std::string& raw : in.get<std::vector<std::string>>("header")) {
+    const auto colon = raw.find(':');
+    const std::string name = trim(raw.substr(0, colon));
+    if (colon == std::string::npos || !is_token(name) || name != raw.substr(0, colon)) {
+      in.bad("header", "not 'Name: value': '" + raw.substr(0, raw.find(':')) + "...' (the name is a token, then a colon)");
+    }
+    const std::string value = trim(raw.substr(colon + 1));
+    if (value.find_first_of("\r\n") != std::string::npos || value.find('\0') != std::string::npos) {
+      in.bad("header", "the value of " + name + " holds a line break");
+    }
+    out.push_back(name + ": " + value);
+  }
+  return out;
+}
+
+void fill(const Reader& in, Options& o) {
+  o.gateway_given = in.has("gateway");
+  if (o.gateway_given) o.gateway = in.get<std::string>("gateway");
+  if (in.has("gateway-url-file")) o.gateway_url_file = in.get<std::string>("gateway-url-file");
+  if (o.gateway_given) {
+    if (std::string problem = target_problem(o.gateway); !problem.empty()) in.bad("gateway", problem);
+  }
+  o.corpus = in.get<std::string>("corpus");
+  if (o.corpus.empty()) in.bad("corpus", "must name an index");
+  o.concurrency = in.in_range("concurrency", 1, 1024);
+  o.threads = in.in_range("threads", 0, 256);
+  o.duration = in.duration("duration", Nanos(1));
+  o.warmup = in.duration("warmup", Nanos(0));
+  o.iterations = in.in_range("iterations", 1, 100'000'000);
+  o.seed = in.get<std::uint64_t>("seed");
+  // curl counts timeouts in whole milliseconds.
+  o.timeout = in.duration("timeout", std::chrono::milliseconds(1));
+  o.connect_timeout = in.duration("connect-timeout", std::chrono::milliseconds(1));
+  o.report_dir = in.get<std::string>("report-dir");
+  o.stress = in.get<bool>("stress");
+  const auto weights = in.get<std::string>("weights");
+  o.weights = weights.empty() ? default_weights() : parse_weights(weights, in.label("weights"));
+  o.max_failure_rate = in.get<double>("max-failure-rate");
+  if (!(o.max_failure_rate >= 0 && o.max_failure_rate <= 1)) in.bad("max-failure-rate", "must be within 0..1");
+  o.p99_budget = parse_budgets(in.get<std::string>("p99-budget"), in.label("p99-budget"));
+  const auto progress = in.get<std::string>("progress");
+  if (progress == "auto") o.progress = ProgressMode::automatic;
+  else if (progress == "tty") o.progress = ProgressMode::tty;
+  else if (progress == "plain") o.progress = ProgressMode::plain;
+  else if (progress == "off") o.progress = ProgressMode::off;
+  else in.bad("progress", "must be auto, tty, plain or off, not '" + progress + "'");
+  o.min_results = in.in_range("min-results", 0, 1000);
+  o.headers = parse_headers(in);
+  if (in.has("secret-header")) {
+    for (const std::string& name : in.get<std::vector<std::string>>("secret-header")) {
+      if (!is_token(trim(name))) in.bad("secret-header", "not a header name: '" + name + "'");
+      o.secret_headers.push_back(lower(trim(name)));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<Scenario, int>> default_weights() {
+  return {{Scenario::cold_search_email, 35}, {Scenario::surge_fill_validate, 15},
+          {Scenario::profile_swap, 15},      {Scenario::repeat_cache, 15},
+          {Scenario::sms_validate, 10},      {Scenario::playbook_record_replay, 10}};
+}
+
+std::vector<std::pair<Scenario, int>> parse_weights(std::string_view text, std::string_view flag) {
+  std::vector<std::pair<Scenario, int>> out;
+  for_each_scenario_entry(text, flag, "scenario=weight, weight >= 0", [&](Scenario s, const std::string& v) {
+    int weight = -1;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), weight);
+    if (ec != std::errc() || end != v.data() + v.size() || weight < 0) return false;
+    auto same = [&](const auto& p) { return p.first == s; };
+    if (std::any_of(out.begin(), out.end(), same)) {
+      throw std::invalid_argument(std::string(flag) + ": " + std::string(to_string(s)) + " given twice");
+    }
+    out.emplace_back(s, weight);
+    return true;
+  });
+  int total = 0;
+  for (const auto& [s, w] : out) total += w;
+  if (total <= 0) throw std::invalid_argument(std::string(flag) + ": the weights must add up to more than 0");
+  return out;
+}
+
+std::string options_help() {
+  std::ostringstream out;
+  out << describe();
+  return out.str();
+}
+
+std::string_view suite_version() { return MULTITIER_VERSION; }
+
+ParseOutcome parse_options(int argc, const char* const* argv, const char* const* environment, Options& out) {
+  auto desc = describe();
+  try {
+    po::variables_map vm;
+    const auto parsed = po::command_line_parser(argc, argv).options(desc).run();
+    // Words that are no option (a stray "60s", a misspelt flag without dashes) are errors, not
+    // silently ignored.
+    const auto strays = po::collect_unrecognized(parsed.options, po::include_positional);
+    if (!strays.empty()) {
+      throw std::invalid_argument("unexpected argument '" + strays.front() + "' (options start with --)");
+    }
+    po::store(parsed, vm);
+    if (vm.count("help")) return {ParseOutcome::Action::help, options_help()};
+    if (vm.count("version")) return {ParseOutcome::Action::version, "multitier " + std::string(suite_version())};
+    std::map<std::string, std::string> sources;
+    for (const EnvArgument& env : environment_args(desc, environment)) {
+      if (vm.count(env.option) && !vm[env.option].defaulted()) continue;  // the command line wins
+      try {
+        po::store(po::command_line_parser(env.args).options(desc).run(), vm);
+      } catch (const std::exception& e) {
+        throw std::invalid_argument(env.variable + ": " + e.what());
+      }
+      sources[env.option] = env.variable;
+    }
+    po::notify(vm);
+    Options options;
+    fill(Reader(vm, std::move(sources)), options);
+    out = std::move(options);
+    return {};
+  } catch (const std::exception& e) {
+    return {ParseOutcome::Action::error, std::string("multitier: ") + e.what() + "\nrun with --help for the options"};
+  }
+}
+
+std::string resolve_gateway(const Options& options) {
+  if (options.gateway_given || options.gateway_url_file.empty()) return options.gateway;
+  std::ifstream in(options.gateway_url_file);
+  std::string url;
+  if (!in || !std::getline(in, url) || trim(url).empty()) {
+    throw std::runtime_error("cannot read a gateway URL from " + options.gateway_url_file);
+  }
+  return trim(url);
+}
+
+bool is_loopback_url(std::string_view url) {
+  if (!url.starts_with("http://")) return false;
+  url.remove_prefix(7);
+  std::string_view host = url.substr(0, url.find_first_of("/?#"));
+  if (host.starts_with("[")) return host.starts_with("[::1]") && (host.size() == 5 || host[5] == ':');
+  host = host.substr(0, host.find(':'));
+  if (host == "localhost") return true;
+  // 127.0.0.0/8: four decimal octets, the first 127.
+  if (!host.starts_with("127.")) return false;
+  int dots = 0, digits = 0;
+  for (char ch : host) {
+    if (ch == '.') {
+      if (digits == 0 || digits > 3) return false;
+      ++dots;
+      digits = 0;
+    } else if (ch >= '0' && ch <= '9') {
+      ++digits;
+    } else {
+      return false;
+    }
+  }
+  return dots == 3 && digits > 0 && digits <= 3;
+}
+
+std::string target_problem(std::string_view url) {
+  const std::string quoted = "'" + std::string(url) + "'";
+  if (url.starts_with("https://")) {
+    return "https is not supported: " + quoted + " (the suite speaks plain HTTP to a gateway on this machine, http://127.0.0.1:PORT)";
+  }
+  if (!url.starts_with("http://")) return "not an http:// URL: " + quoted + " (e.g. http://127.0.0.1:4110)";
+  std::string_view authority = url.substr(7);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  std::string_view port;
+  if (authority.starts_with("[")) {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return "malformed host in " + quoted;
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return "malformed host in " + quoted;
+      port = authority.substr(close + 2);
+    }
+    authority = authority.substr(0, close + 1);
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    port = authority.substr(colon + 1);
+    authority = authority.substr(0, colon);
+    if (port.empty()) return "missing port after ':' in " + quoted;
+  }
+  if (authority.empty()) return "no host in " + quoted + " (e.g. http://127.0.0.1:4110)";
+  if (!port.empty()) {
+    int number = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (ec != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) {
+      return "bad port '" + std::string(port) + "' in " + quoted + " (1..65535)";
+    }
+  }
+  if (!is_loopback_url(url)) {
+    return "refusing to send load to " + quoted +
+           ": the suite targets loopback gateways only (http://127.0.0.1:PORT, http://localhost:PORT, http://[::1]:PORT)";
+  }
+  return {};
+}
+
+std::vector<std::string> secret_values(const Options& options) {
+  std::vector<std::string> secrets;
+  for (const std::string& header : options.headers) {
+    const auto colon = header.find(':');
+    const std::string name = lower(header.substr(0, colon));
+    const bool secret = name == "authorization" || name == "proxy-authorization" ||
+                        std::find(options.secret_headers.begin(), options.secret_headers.end(), name) !=
+                            options.secret_headers.end();
+    if (!secret) continue;
+    const std::string value = trim(header.substr(colon + 1));
+    if (value.empty()) continue;
+    secrets.push_back(value);
+    // "Bearer abc": a gateway may echo the credential alone.
+    if (const auto space = value.find(' '); space != std::string::npos && !trim(value.substr(space)).empty()) {
+      secrets.push_back(trim(value.substr(space)));
+    }
+  }
+  std::sort(secrets.begin(), secrets.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  return secrets;
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 10)) {
+      text.replace(at, secret.size(), "[redacted]");
+    }
+  }
+  return text;
+}
+
+std::vector<std::string> shown_headers(const Options& options) {
+  const auto secrets = secret_values(options);
+  std::vector<std::string> shown;
+  for (const std::string& header : options.headers) shown.push_back(redact(header, secrets));
+  return shown;
+}
+
+}  // namespace multitier
