@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
 
-#include "fixtures/corpus/generator.h"
+#include "multitier/corpus/generator.h"
 #include "tests/gateway/test_support.h"
 
 extern char** environ;
@@ -107,7 +108,7 @@ TEST(GatewayCli, HelpIsCompleteAndBadFlagsExitTwo) {
   const std::string text = help.read_all();
   EXPECT_EQ(help.wait(), 0);
   for (const char* flag : {"--listen", "--threads", "--corpus", "--fault", "--fault-seed", "--port-file",
-                           "--cache-entries", "--playbook-capacity", "--index-threads"}) {
+                           "--cache-entries", "--playbook-capacity", "--index-threads", "--require-token"}) {
     EXPECT_NE(text.find(flag), std::string::npos) << flag;
   }
   for (std::vector<std::string> args : {std::vector<std::string>{"--listen", "nonsense"}, {"--fault", "search:explode"},
@@ -124,6 +125,49 @@ TEST(GatewayCli, MissingCorpusFileExitsOne) {
   Child child({MULTITIER_GATEWAY_BIN, "--listen", "127.0.0.1:0", "--corpus", "workers=/nonexistent/w.jsonl"});
   EXPECT_EQ(child.wait(), 1);
   EXPECT_NE(child.stderr_text().find("cannot open corpus file"), std::string::npos);
+}
+
+TEST(GatewayCli, RequireTokenRefusesAMissingOrEmptyFileWithExitTwo) {
+  const auto empty = (data_dir() / "cli-token-empty.txt").string();
+  std::ofstream(empty, std::ios::trunc) << " \n";
+  const auto missing = (data_dir() / "cli-token-missing.txt").string();
+  std::remove(missing.c_str());
+  for (const auto& [path, reason] : {std::pair{missing, "cannot be read"}, std::pair{empty, "is empty"}}) {
+    Child child({MULTITIER_GATEWAY_BIN, "--listen", "127.0.0.1:0", "--require-token", path});
+    EXPECT_EQ(child.wait(), 2) << path;
+    const std::string err = child.stderr_text();
+    EXPECT_NE(err.find("multitier-gateway: --require-token file '" + path + "' " + reason), std::string::npos) << err;
+  }
+  // The same through the environment fallback.
+  ::setenv("MULTITIER_GATEWAY_REQUIRE_TOKEN", empty.c_str(), 1);
+  Child from_env({MULTITIER_GATEWAY_BIN, "--listen", "127.0.0.1:0"});
+  ::unsetenv("MULTITIER_GATEWAY_REQUIRE_TOKEN");
+  EXPECT_EQ(from_env.wait(), 2);
+  EXPECT_NE(from_env.stderr_text().find("is empty"), std::string::npos) << from_env.stderr_text();
+}
+
+TEST(GatewayCli, RequireTokenAnswers401WithoutItAndNeverPrintsIt) {
+  const std::string token = "cli-tok-9d2e4f6a8b";
+  const auto token_file = (data_dir() / "cli-token.txt").string();
+  std::ofstream(token_file, std::ios::trunc) << token << "\n";
+  Child child({MULTITIER_GATEWAY_BIN, "--listen", "127.0.0.1:0", "--threads", "1", "--corpus",
+               "workers=" + corpus_file(kSmallCorpus), "--require-token", token_file});
+  const std::string line = child.read_line();
+  std::smatch match;
+  ASSERT_TRUE(std::regex_match(line, match, std::regex(R"(multitier-gateway listening on (http://\S+))")))
+      << line << child.stderr_text();
+  Client client;
+  const Response refused = client.get(match[1].str() + "/health");
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.headers.count("www-authenticate") ? refused.headers.at("www-authenticate") : "", "Bearer");
+  const Response wrong = client.send("GET", match[1].str() + "/health", {}, {"Authorization: Bearer " + token + "0"});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(client.send("GET", match[1].str() + "/health", {}, {"Authorization: Bearer " + token}).status, 200);
+  child.signal(SIGTERM);
+  EXPECT_EQ(child.wait(), 0);
+  for (const std::string& text : {line, refused.body, wrong.body, child.stderr_text()}) {
+    EXPECT_EQ(text.find(token), std::string::npos) << text;
+  }
 }
 
 TEST(GatewayCli, ServesOnceReadyAndExitsZeroOnSignals) {

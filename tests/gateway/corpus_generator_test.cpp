@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include "fixtures/corpus/generator.h"
-#include "fixtures/corpus/pools.h"
+#include "multitier/corpus/generator.h"
+#include "multitier/corpus/pools.h"
 #include "fixtures/gateway/embedding.h"
 
 namespace multitier::corpus {

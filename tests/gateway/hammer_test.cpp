@@ -1,10 +1,13 @@
 // The playbook under concurrent writes and reads, the failure the original stack died of: many
 // threads record into an empty playbook_memory while others search with use_playbook. Zero
-// errors allowed, and every recorded answer must come back first afterwards. Also run under
-// ThreadSanitizer (label tsan), so it stays small.
+// errors allowed, and every recorded answer must come back first afterwards; once in memory
+// only, once with the durable log. Also run under ThreadSanitizer (label tsan), so it stays small.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "tests/gateway/test_support.h"
@@ -37,13 +40,15 @@ std::string record_body(const Recorded& r) {
          R"(","answer_corpus":"workers","score":1.0,"tags":["hammer"]})";
 }
 
-TEST(PlaybookHammer, ConcurrentRecordsAndSearchesNeverFail) {
+// `log`: the playbook's durable log (records then answer from its writer thread), or none.
+void hammer(const std::string& log) {
   // A sequential build: hnswlib's parallel insert races by design, which ThreadSanitizer reports.
   LoadOptions load;
   load.threads = 1;
   GatewayConfig config;
   config.threads = 4;
   config.preloaded.push_back(Corpus::load("workers", corpus_file(2000), load));
+  config.engine.playbook_log = log;
   LiveGateway gateway(std::move(config));
   ASSERT_EQ(Client().get(gateway.url() + "/health").body,
             R"({"status":"ok","indexes":{"workers":2000,"playbook_memory":0}})");
@@ -104,6 +109,15 @@ TEST(PlaybookHammer, ConcurrentRecordsAndSearchesNeverFail) {
                 1);
     }
   }
+}
+
+TEST(PlaybookHammer, ConcurrentRecordsAndSearchesNeverFail) { hammer(""); }
+
+TEST(PlaybookHammer, ConcurrentDurableRecordsAndSearchesNeverFail) {
+  const auto log = data_dir() / ("hammer-" + std::to_string(::getpid()) + ".playbook.jsonl");
+  hammer(log.string());
+  std::filesystem::remove(log);
+  std::filesystem::remove(log.string() + ".lock");
 }
 
 }  // namespace

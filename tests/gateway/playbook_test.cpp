@@ -1,4 +1,4 @@
-// The playbook memory on its own: matching rules, eviction, compaction, concurrent use.
+// The playbook memory on its own: matching rules, updates, eviction, compaction, concurrent use.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,8 +10,9 @@
 namespace multitier::gateway {
 namespace {
 
-PlaybookRecord make(const std::string& text, const std::string& role, const std::string& answer) {
-  return PlaybookRecord{text, role, answer, "workers", 1.0, {"test"}};
+PlaybookRecord make(const std::string& text, const std::string& role, const std::string& answer,
+                    const std::string& corpus = "workers") {
+  return PlaybookRecord{text, role, answer, corpus, 1.0, {"test"}};
 }
 
 std::vector<PlaybookMatch> find(const PlaybookMemory& memory, const std::string& text, const std::string& role,
@@ -22,7 +23,7 @@ std::vector<PlaybookMatch> find(const PlaybookMemory& memory, const std::string&
 
 TEST(PlaybookMemory, IdenticalQueryTextMatchesWhateverTheRole) {
   PlaybookMemory memory(100);
-  EXPECT_EQ(memory.record(make("Need 3 Pickers in Joliet IL", "Pickers", "w-000007")), 1u);
+  EXPECT_EQ(memory.record(make("Need 3 Pickers in Joliet IL", "Pickers", "w-000007"))->live, 1u);
   const auto matches = find(memory, "Need 3 Pickers in Joliet IL", "Welder");
   ASSERT_EQ(matches.size(), 1u);
   EXPECT_EQ(matches[0].answer_id, "w-000007");
@@ -55,7 +56,7 @@ TEST(PlaybookMemory, NewestExactAnswerComesFirstAndAnswersAreDistinct) {
 TEST(PlaybookMemory, OldestEntriesAreEvictedPastCapacity) {
   PlaybookMemory memory(50);
   for (int i = 0; i < 5000; ++i) {
-    const auto size = memory.record(make("query number " + std::to_string(i), "Pickers", "w-" + std::to_string(i)));
+    const auto size = memory.record(make("query number " + std::to_string(i), "Pickers", "w-" + std::to_string(i)))->live;
     ASSERT_EQ(size, std::min<std::size_t>(static_cast<std::size_t>(i) + 1, 50u));
   }
   EXPECT_EQ(memory.size(), 50u);
@@ -64,6 +65,63 @@ TEST(PlaybookMemory, OldestEntriesAreEvictedPastCapacity) {
   const auto latest = find(memory, "query number 4999", "Pickers");
   ASSERT_FALSE(latest.empty());
   EXPECT_EQ(latest[0].answer_id, "w-4999");
+}
+
+TEST(PlaybookMemory, RecordingTheSameAnswerAgainUpdatesTheEntry) {
+  PlaybookMemory memory(100);
+  EXPECT_FALSE(memory.record(make("q", "Pickers", "w-1"))->updated);
+  memory.record(make("q", "Pickers", "w-2"));
+  PlaybookRecord again = make("q", "Loaders", "w-1");
+  again.score = 0.5;
+  const auto outcome = memory.record(again);
+  EXPECT_TRUE(outcome->updated);
+  EXPECT_EQ(outcome->live, 2u);
+  const auto entries = memory.entries();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].answer_id, "w-1");  // the update made it the newest
+  EXPECT_EQ(entries[1].role, "Loaders");
+  EXPECT_EQ(entries[1].score, 0.5);
+  EXPECT_EQ(find(memory, "q", "")[0].answer_id, "w-1");
+  EXPECT_FALSE(memory.record(make("q", "", "w-1", "other"))->updated);  // another corpus, another key
+}
+
+TEST(PlaybookMemory, EvictsTheLeastRecentlyRecorded) {
+  PlaybookMemory memory(3);
+  for (const char* id : {"w-1", "w-2", "w-3"}) memory.record(make("q " + std::string(id), "", id));
+  memory.record(make("q w-1", "", "w-1"));  // re-recorded: now the newest
+  const auto outcome = memory.record(make("q w-4", "", "w-4"));
+  EXPECT_EQ(outcome->evicted, 1u);
+  std::vector<std::string> ids;
+  for (const auto& e : memory.entries()) ids.push_back(e.answer_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"w-3", "w-1", "w-4"}));
+}
+
+TEST(PlaybookMemory, GraphStaysBoundedUnderALongStreamOfNewTexts) {
+  PlaybookMemory memory(500);
+  std::size_t most_slots = 0;
+  for (int i = 0; i < 20000; ++i) {
+    memory.record(make("stream text " + std::to_string(i), "Packers", "w-" + std::to_string(i % 3000)));
+    most_slots = std::max(most_slots, memory.graph_slots());
+  }
+  EXPECT_EQ(memory.size(), 500u);
+  EXPECT_EQ(most_slots, 500u);  // evicted entries' slots are reused: never more than the capacity
+  EXPECT_EQ(find(memory, "stream text 19999", "Packers")[0].answer_id, "w-" + std::to_string(19999 % 3000));
+  // The reused slots still make a searchable graph: the same words in other bytes (not an exact
+  // text match) find each live entry through it.
+  int found = 0;
+  for (int i = 19500; i < 20000; ++i) {
+    const auto matches = find(memory, "STREAM TEXT " + std::to_string(i), "Packers", 1);
+    found += !matches.empty() && !matches[0].exact && matches[0].answer_id == "w-" + std::to_string(i % 3000);
+  }
+  EXPECT_GE(found, 475);
+}
+
+TEST(PlaybookMemory, ClosedMemoryRefusesRecords) {
+  PlaybookMemory memory(10);
+  memory.record(make("q", "", "w-1"));
+  EXPECT_EQ(memory.close(), 0u);  // no journal, no ticket
+  EXPECT_FALSE(memory.record(make("q", "", "w-2")).has_value());
+  EXPECT_EQ(memory.size(), 1u);
 }
 
 TEST(PlaybookMemory, ConcurrentRecordsAndLookupsStayConsistent) {

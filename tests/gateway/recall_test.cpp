@@ -6,8 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "fixtures/corpus/pools.h"
+#include "multitier/corpus/pools.h"
 #include "fixtures/gateway/embedding.h"
+#include "fixtures/gateway/search.h"
 #include "tests/gateway/test_support.h"
 
 namespace multitier::gateway::testing {
@@ -15,9 +16,11 @@ namespace {
 
 constexpr std::uint64_t kRecallCorpus = 20000;
 
-// Queries shaped like the seed's pool, some with a skill, over every role and many cities.
-std::vector<std::string> recall_queries(int count) {
-  std::vector<std::string> out;
+// Queries shaped like the seed's pool, some with a skill, over every role and many cities, as
+// the served path embeds them for `corpus` (its role and city fields included): recall is
+// measured for the very scoring search uses.
+std::vector<std::vector<float>> recall_queries(int count, const Corpus& corpus) {
+  std::vector<std::vector<float>> out;
   const auto roles = corpus::roles();
   const auto cities = corpus::cities();
   for (int i = 0; i < count; ++i) {
@@ -26,7 +29,7 @@ std::vector<std::string> recall_queries(int count) {
     std::string text = "Need " + std::to_string(1 + i % 5) + " " + std::string(role.name) + " in " +
                        std::string(city.name) + " " + std::string(city.state);
     if (i % 3 == 0) text += " " + std::string(role.skills[static_cast<std::size_t>(i) % role.skills.size()]);
-    out.push_back(query_embedding_text(text, role.name));
+    out.push_back(query_vector(text, role.name, {&corpus}));
   }
   return out;
 }
@@ -47,8 +50,7 @@ TEST(IndexRecall, RecallAtTenIsAtLeastNinetyFivePercent) {
   const IdSet none;
   int found = 0;
   int total = 0;
-  for (const auto& text : recall_queries(200)) {
-    const auto query = embed(text);
+  for (const auto& query : recall_queries(200, *corpus)) {
     const auto exact = corpus->exact_nearest(query.data(), 10, none);
     const auto approx = corpus->ann_nearest(query.data(), 10);
     ASSERT_EQ(exact.size(), 10u);

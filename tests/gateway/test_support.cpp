@@ -11,7 +11,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "fixtures/corpus/generator.h"
+#include "multitier/corpus/generator.h"
 
 namespace multitier::gateway::testing {
 namespace {

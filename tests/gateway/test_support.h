@@ -35,6 +35,7 @@ class LiveGateway {
   explicit LiveGateway(GatewayConfig config = default_config());
   static GatewayConfig default_config();  // "workers" = the small corpus, 2 io threads
   const std::string& url() const { return url_; }
+  std::uint16_t port() const { return gateway_->port(); }
   Engine& engine() { return gateway_->engine(); }
 
  private:

@@ -41,19 +41,74 @@ TEST(FaultSpec, ParsesEveryKind) {
   EXPECT_EQ(delay.delay, std::chrono::milliseconds(20));
   EXPECT_DOUBLE_EQ(delay.rate, 1.0);
   EXPECT_FALSE(parse_fault("any:drop").endpoint.has_value());
-  for (const char* kind : {"truncate", "invalid_json", "oversize", "leak_excluded", "no_playbook", "drop"}) {
-    EXPECT_NO_THROW(parse_fault(std::string("health:") + kind)) << kind;
+  for (const char* kind : {"truncate", "invalid_json", "oversize", "leak_excluded", "no_playbook", "drop", "reset"}) {
+    const auto spec = parse_fault(std::string("health:") + kind);
+    EXPECT_EQ(fault_kind_name(spec.kind), kind);
   }
-  EXPECT_EQ(parse_duration("1.5s"), std::chrono::milliseconds(1500));
-  EXPECT_EQ(parse_duration("250us"), std::chrono::microseconds(250));
+  const auto reset = parse_fault("record:reset@0.01");
+  EXPECT_EQ(reset.kind, FaultKind::reset);
+  EXPECT_EQ(reset.endpoint, Endpoint::record);
+  EXPECT_DOUBLE_EQ(reset.rate, 0.01);
+}
+
+// Delays use the project's one duration parser (support/common/duration.h), bounded to 10 min.
+TEST(FaultSpec, DelaysTakeTheProjectDurationSyntaxExactly) {
+  using namespace std::chrono;
+  auto delay = [](const std::string& text) { return parse_fault("search:delay=" + text).delay; };
+  EXPECT_EQ(delay("250us"), microseconds(250));
+  EXPECT_EQ(delay("250\xC2\xB5s"), microseconds(250));  // µs, MICRO SIGN
+  EXPECT_EQ(delay("0.5ms"), microseconds(500));
+  EXPECT_EQ(delay("1m30s"), seconds(90));
+  EXPECT_EQ(delay("1.5s"), milliseconds(1500));
+  EXPECT_EQ(delay("20"), seconds(20));  // a bare number is seconds
+  EXPECT_EQ(delay("10m"), minutes(10));
+  EXPECT_EQ(delay("1500ns"), nanoseconds(1500));
 }
 
 TEST(FaultSpec, RejectsMalformedSpecs) {
   for (const char* bad : {"search", "nowhere:drop", "search:explode", "search:status", "search:status=99",
-                          "search:status=abc", "search:delay=20", "search:delay=fast", "search:drop=1",
-                          "search:drop@1.5", "search:drop@x", "search:delay=11m"}) {
+                          "search:status=abc", "search:delay=fast", "search:drop=1", "search:reset=1",
+                          "search:drop@1.5", "search:drop@x", "search:delay=11m", "search:delay=10m1ns",
+                          "search:delay=", "search:delay=-1s", "search:delay=1d", "search:delay=0.5ns",
+                          "search:delay=1m30", "search:delay=1.0000000001s"}) {
     EXPECT_THROW(parse_fault(bad), std::invalid_argument) << bad;
   }
+  try {
+    parse_fault("search:delay=20sec");
+    ADD_FAILURE() << "accepted 20sec";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "bad --fault 'search:delay=20sec': not a duration: '20sec': unknown unit 'sec' "
+                           "(use ns, us, ms, s, m or h)");
+  }
+}
+
+TEST(FaultInjector, ResetDrawsOnlyOnAReusedConnectionAndSupersedesTheRest) {
+  FaultInjector faults({parse_fault("search:reset"), parse_fault("search:status=500"), parse_fault("search:drop"),
+                        parse_fault("search:delay=5ms"), parse_fault("search:truncate")}, 3);
+  const auto first = faults.draw(Endpoint::search, false);
+  EXPECT_FALSE(first.reset);
+  EXPECT_TRUE(first.drop);                   // drop supersedes status and truncate
+  EXPECT_FALSE(first.has(FaultKind::status));
+  EXPECT_FALSE(first.has(FaultKind::truncate));
+  const auto reused = faults.draw(Endpoint::search, true);
+  EXPECT_TRUE(reused.has(FaultKind::reset));
+  EXPECT_FALSE(reused.has(FaultKind::drop));
+  EXPECT_FALSE(reused.has(FaultKind::status));
+  EXPECT_TRUE(reused.has(FaultKind::delay));  // a delay is never superseded
+  EXPECT_EQ(reused.delay, std::chrono::milliseconds(5));
+  // A first request consumes no draw of a reset spec: the reused draws follow the same stream.
+  auto reused_draws = [](bool with_first_requests) {
+    FaultInjector f({parse_fault("search:reset@0.5")}, 9);
+    std::vector<bool> out;
+    for (int i = 0; i < 200; ++i) {
+      if (with_first_requests) {
+        EXPECT_FALSE(f.draw(Endpoint::search, false).reset);
+      }
+      out.push_back(f.draw(Endpoint::search, true).reset);
+    }
+    return out;
+  };
+  EXPECT_EQ(reused_draws(true), reused_draws(false));
 }
 
 TEST(FaultInjector, DrawsAreDeterministicForASeedAndFollowTheRate) {
@@ -77,8 +132,13 @@ TEST(FaultInjector, CombinesFaultsAndMatchesEndpoints) {
   EXPECT_EQ(search.delay, std::chrono::milliseconds(100));
   EXPECT_EQ(search.status, 500);
   EXPECT_FALSE(search.no_playbook);
-  EXPECT_TRUE(faults.draw(Endpoint::record).no_playbook);
+  const auto record = faults.draw(Endpoint::record);
+  EXPECT_EQ(record.status, 500);
+  EXPECT_FALSE(record.no_playbook);  // a status answer is not computed: superseded
   EXPECT_FALSE(faults.draw(Endpoint::stats).status.has_value());
+  FaultInjector record_only({parse_fault("record:no_playbook")}, 1);
+  EXPECT_TRUE(record_only.draw(Endpoint::record).no_playbook);
+  EXPECT_FALSE(record_only.draw(Endpoint::search).no_playbook);
 }
 
 TEST(RequestParsing, AcceptsTheSeedShapeAndAppliesDefaults) {
