@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "multitier/contract/gateway_client.h"
+#include "multitier/contract/search_response.h"
 
 namespace {
 

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "multitier/common/utf8.h"
+
 namespace multitier {
 
 namespace {
@@ -16,36 +18,6 @@ constexpr std::array<Factory, 3> kFactories = {{
     {"junit", &make_junit_reporter},
     {"json", &make_json_reporter},
 }};
-
-// Length of the well-formed UTF-8 sequence at the start of `s` and its code point, or 0 when
-// the first byte does not start one (RFC 3629: no overlongs, no surrogates, max U+10FFFF).
-std::size_t decode_one(std::string_view s, char32_t& code_point) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  }
-  std::size_t length = 0;
-  char32_t min = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, min = 0x80, code_point = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, min = 0x800, code_point = lead & 0x0F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, min = 0x10000, code_point = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (s.size() < length) return 0;
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte(i) & 0x3F);
-  }
-  if (code_point < min || code_point > 0x10FFFF) return 0;
-  if (code_point >= 0xD800 && code_point <= 0xDFFF) return 0;
-  return length;
-}
 
 bool xml_allowed(char32_t c) {
   if (c < 0x20) return c == 0x09 || c == 0x0A || c == 0x0D;
@@ -74,7 +46,7 @@ std::string clean_text(std::string_view text, TextTarget target) {
   out.reserve(text.size());
   while (!text.empty()) {
     char32_t code_point = 0;
-    const std::size_t length = decode_one(text, code_point);
+    const std::size_t length = utf8::decode(text, code_point);
     if (length == 0) {
       if (target == TextTarget::json) out += "\xEF\xBF\xBD";  // U+FFFD
       text.remove_prefix(1);

@@ -1,4 +1,5 @@
-// The gateway client's pure parts: request bodies, and every rule parse_search_response checks.
+// The gateway client's pure parts: request bodies, every rule parse_search_response checks, and
+// the JSON check and message excerpts the client applies to other answers.
 #include <gtest/gtest.h>
 
 #include <initializer_list>
@@ -85,6 +86,16 @@ TEST(ToJson, Record) {
   EXPECT_EQ(to_json(request),
             R"({"query_text":"Need 1 Loaders in Flint MI","role":"Loaders","answer_id":"w-000042",)"
             R"("answer_corpus":"workers","score":0.5,"tags":["multitier-loadtest"]})");
+}
+
+TEST(ToJson, IntoAKeptStringReplacesItsContent) {
+  std::string out = "stale content that is longer than nothing";
+  const SearchRequest search = two_corpora();
+  to_json(search, out);
+  EXPECT_EQ(out, to_json(search));
+  const RecordRequest record{"q", "Loaders", "w-1", "workers", 1.0, {}};
+  to_json(record, out);
+  EXPECT_EQ(out, to_json(record));
 }
 
 TEST(ParseSearchResponse, AcceptsAContractAnswer) {
@@ -223,6 +234,33 @@ TEST(ParseSearchResponse, SanitisesAndShortensIdsInMessages) {
   ASSERT_EQ(failure.kind, FailureKind::contract);
   EXPECT_NE(failure.message.find("\"evil?xxx"), std::string::npos) << failure.message;
   EXPECT_LT(failure.message.size(), 300u);
+}
+
+TEST(CheckJson, AcceptsAnyJsonAndRefusesAsTheParserDoes) {
+  EXPECT_FALSE(check_json(R"({"recorded":true})"));
+  EXPECT_FALSE(check_json("[1,2]"));
+  EXPECT_FALSE(check_json("{\"text\":\"\xE2\x82\xAC\"}"));
+  for (const std::string& body : {std::string("{"), std::string("{\"a\":1}x"),
+                                  std::string("{\"a\":\"\xC3\"}"), std::string("{}\0", 3),
+                                  std::string(65, '[') + std::string(65, ']')}) {
+    const Failure failure = check_json(body);
+    EXPECT_EQ(failure.kind, FailureKind::bad_json) << testing::PrintToString(body);
+    EXPECT_EQ(failure.message, parse(body).message) << testing::PrintToString(body);
+  }
+}
+
+TEST(AppendExcerpt, CutsWithinTheLimitNeverInsideASequence) {
+  const auto excerpt = [](std::string_view text, std::size_t limit) {
+    std::string message = "m: ";
+    append_excerpt(message, text, limit);
+    return message;
+  };
+  EXPECT_EQ(excerpt("abc", 3), "m: abc");
+  EXPECT_EQ(excerpt("abcd", 3), "m: abc...");
+  EXPECT_EQ(excerpt("ab\xC3\xA9z", 3), "m: ab...");
+  EXPECT_EQ(excerpt("ab\xC3\xA9z", 4), "m: ab\xC3\xA9...");
+  EXPECT_EQ(excerpt("a\tb\x7F\n", 10), "m: a?b??");
+  EXPECT_EQ(excerpt("", 0), "m: ");
 }
 
 }  // namespace

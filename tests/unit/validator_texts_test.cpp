@@ -1,6 +1,6 @@
 // The validators' text scanners: the SSN-shape guard that must spare phone numbers, and the
 // phone and email address checks, as tables of cases both ways.
-#include "multitier/workload/validators.h"
+#include "multitier/workload/text_scanners.h"
 
 #include <string>
 

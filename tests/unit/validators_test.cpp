@@ -1,6 +1,9 @@
-// The in-process validators: every documented rule (E1-E11, F1-F8 in support/validators.h)
-// both ways and the seed's drafts for the whole roster (scanners and lookups: their own files).
-#include "multitier/workload/validators.h"
+// The in-process validators: every documented rule (E1-E11 in email_validator.h, F1-F8 in
+// fill_validator.h) both ways and the seed's drafts for the whole roster (scanners and lookups:
+// their own files).
+#include "multitier/workload/email_validator.h"
+#include "multitier/workload/fill_validator.h"
+#include "multitier/workload/worker_lookup.h"
 
 #include <filesystem>
 #include <fstream>

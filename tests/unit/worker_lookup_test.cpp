@@ -1,5 +1,5 @@
 // The worker lookups the validators read: in memory, and loaded from a corpus JSON Lines file.
-#include "multitier/workload/validators.h"
+#include "multitier/workload/worker_lookup.h"
 
 #include <filesystem>
 #include <fstream>

@@ -1,72 +1,20 @@
-// Typed client for the gateway contract (docs/gateway-api.md). Every answer is
-// parsed with RapidJSON and checked against the contract before it is returned; a violation is
-// a FailureKind::contract failure naming the rule. One instance per thread.
+// Typed client for the gateway contract (docs/gateway-api.md) over the HTTP client. Every
+// answer is parsed and checked against the contract (search_response.h) before it is returned;
+// a violation is a FailureKind::contract failure naming the rule. One instance per thread.
+// Includes the request bodies and the answer parser, so this one include serves a caller.
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "multitier/contract/requests.h"
+#include "multitier/contract/search_response.h"
 #include "multitier/core/failure.h"
-#include "multitier/net/http_client.h"
 #include "multitier/core/task.h"
+#include "multitier/net/http_client.h"
 #include "multitier/net/transfer_loop.h"
 
 namespace multitier {
-
-struct SearchRequest {
-  std::string query_text;
-  std::string query_role;             // omitted from the body when empty
-  std::vector<std::string> corpora;
-  int k = 5;
-  int per_corpus_k = 5;
-  bool use_playbook = false;
-  std::vector<std::string> exclude_ids;  // omitted from the body when empty
-};
-
-struct SearchHit {
-  std::string id;
-  double distance = 0;
-  std::string corpus;
-  std::string metadata_json;  // raw JSON of "metadata", empty when absent
-};
-
-struct SearchResponse {
-  std::vector<SearchHit> results;
-  int playbook_boosted = 0;
-  int playbook_injected = 0;
-};
-
-struct RecordRequest {
-  std::string query_text;
-  std::string role;
-  std::string answer_id;
-  std::string answer_corpus;
-  double score = 1.0;
-  std::vector<std::string> tags;
-};
-
-// Serialises a request as the contract's JSON body, compact, fields in the seed's order;
-// query_role and exclude_ids are left out when empty, use_playbook is always written.
-std::string to_json(const SearchRequest& request);
-std::string to_json(const RecordRequest& request);
-
-// Parses a 200 search answer and checks it against `request`: results is an array of objects
-// with string id, number distance, string corpus; at most k entries; no duplicate id; no id of
-// exclude_ids; corpus among the requested corpora; ascending distance when !use_playbook;
-// playbook counters, when present, non-negative integers. Pure; safe to fuzz.
-//
-// Details: a body that is not UTF-8 JSON, holds a NUL byte or nests deeper than 64 levels is
-// bad_json ("bad JSON at offset N: <reason>"). Every rule above is a contract failure whose
-// message starts with the rule's name (top_level, results_missing, results_type, result_type,
-// id_type, distance_type, corpus_type, metadata_type, k_bound, unknown_corpus, distance_order,
-// duplicate_id, excluded_id, playbook_counter) and names the offending id. "metadata" must be an
-// object when present and is kept as compact JSON text; null counts as absent for metadata and
-// the counters (as the Go client reads them). Distances equal within 1e-6 (relative) count as
-// ordered. `out` is unspecified on failure. Scratch buffers are per thread: no allocation
-// beyond `out` for ordinary answers.
-Failure parse_search_response(std::string_view body, const SearchRequest& request,
-                              SearchResponse& out);
 
 class GatewayClient {
  public:
