@@ -61,9 +61,10 @@ function(multitier_add_gtest name)
 endfunction()
 
 # multitier_layer(<name> SOURCES <files...> LINKS <targets...>)
-# One layer of the harness in support/<name>: a static library multitier_<name> (alias
-# multitier::<name>) whose only include root is its own include/ folder (headers are included
-# as "multitier/<name>/x.h"). It links the layers below it PUBLIC, so their headers are on its
+# One layer of the harness in support/<layer>: a static library multitier_<name> (alias
+# multitier::<name>) whose only include root is the folder's include/ (headers are included as
+# "multitier/<layer>/x.h"; <name> is <layer> but for a folder's second library, as
+# multitier_client in support/contract). It links the layers below it PUBLIC, so their headers are on its
 # include path and on that of whatever links it; the headers of a layer above are on no include
 # path of a lower one, so an upward include fails to compile.
 function(multitier_layer name)

@@ -15,10 +15,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "multitier/environment/gateway_environment.h"
-#include "multitier/environment/suite.h"
-#include "multitier/report/report_files.h"
-#include "multitier/report/reporter.h"
+#include "multitier/environment/report_listener.h"
+#include "multitier/environment/suite_environment.h"
 
 extern char** environ;
 
@@ -82,27 +80,6 @@ std::string report_dir_problem(const std::string& dir) {
   return {};
 }
 
-int write_reports(const multitier::Suite& suite) {
-  using namespace multitier;
-  const Options& options = suite.options();
-  const RunReport report = suite.report();
-  if (options.stress || !report.passed()) {
-    std::ostringstream text;
-    make_reporter("console")->write(report, text);
-    std::cout << redact(text.str(), suite.secrets()) << std::flush;
-  }
-  if (options.report_dir.empty()) return 0;
-  try {
-    for (const auto& path : write_report_files(report, options.report_dir, suite.secrets())) {
-      std::cerr << "multitier: wrote " << path << (report.partial ? " (partial)" : "") << "\n";
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "multitier: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,17 +103,6 @@ int main(int argc, char** argv) {
     std::cerr << parsed.message << "\n";
     return 2;
   }
-  std::string gateway;
-  try {
-    gateway = multitier::resolve_gateway(options);
-  } catch (const std::exception& e) {
-    std::cerr << "multitier: " << e.what() << "\n";
-    return 2;
-  }
-  if (std::string problem = multitier::target_problem(gateway); !problem.empty()) {
-    std::cerr << "multitier: gateway " << problem << "\n";
-    return 2;
-  }
   if (!options.report_dir.empty()) {
     if (std::string problem = report_dir_problem(options.report_dir); !problem.empty()) {
       std::cerr << "multitier: --report-dir " << options.report_dir << ": " << problem
@@ -144,15 +110,29 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  multitier::Suite::init(std::move(options), std::move(gateway));
-  multitier::Suite& suite = multitier::Suite::get();
-  install_signal_handlers(suite.stop());
-  ::testing::AddGlobalTestEnvironment(new multitier::GatewayEnvironment);
+  multitier::RunConfig config;
+  try {
+    config = multitier::make_run_config(std::move(options));
+  } catch (const std::exception& e) {
+    std::cerr << "multitier: " << e.what() << "\n";
+    return 2;
+  }
+  // GoogleTest owns the environment and the listener; both live until the program ends. The
+  // environment loads the pools (--roster-file): a file it cannot load is a bad option.
+  multitier::SuiteEnvironment* suite = nullptr;
+  try {
+    suite = new multitier::SuiteEnvironment(std::move(config));
+  } catch (const std::exception& e) {
+    std::cerr << "multitier: --roster-file: " << e.what() << "\n";
+    return 2;
+  }
+  ::testing::AddGlobalTestEnvironment(suite);
+  install_signal_handlers(suite->stop());
+  auto* reports = new multitier::ReportListener(*suite);
+  ::testing::UnitTest::GetInstance()->listeners().Append(reports);
 
   int status = RUN_ALL_TESTS();
-  if (suite.options().stress || !suite.options().report_dir.empty()) {
-    if (write_reports(suite) != 0 && status == 0) status = 1;
-  }
-  if (suite.interrupted()) return 130;
+  if (reports->failed() && status == 0) status = 1;
+  if (suite->interrupted()) return 130;
   return status;
 }

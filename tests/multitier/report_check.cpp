@@ -19,6 +19,9 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "multitier/workload/catalogue.h"
 
 namespace {
 
@@ -42,9 +45,13 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-const char* const kSeedScenarios[] = {"cold_search_email", "surge_fill_validate",
-                                      "profile_swap",      "repeat_cache",
-                                      "sms_validate",      "playbook_record_replay"};
+// Every scenario of the catalogue runs in the mix.
+std::vector<std::string> seed_scenarios() {
+  std::vector<std::string> names;
+  for (const multitier::ScenarioSpec& spec : multitier::scenario_catalogue()) names.emplace_back(spec.name);
+  return names;
+}
+const std::vector<std::string> kSeedScenarios = seed_scenarios();
 const std::string kMixCase = "Mix.WeightedWorkload";
 
 void check_junit(const std::string& path) {
@@ -89,7 +96,7 @@ void check_junit(const std::string& path) {
           problem(path + ": testcase " + name + " lacks property " + want);
       }
     }
-    for (const char* s : kSeedScenarios) {
+    for (const std::string& s : kSeedScenarios) {
       if (!cases.count(s)) problem(path + ": " + kMixCase + " has no testcase for " + s);
     }
   }
@@ -132,7 +139,7 @@ std::optional<std::uint64_t> check_json(const std::string& path) {
     if (!has_number(mix, field)) problem(path + ": cases[0] has no number " + field);
   }
   if (mix.IsObject() && mix.HasMember("per_scenario") && mix["per_scenario"].IsObject()) {
-    for (const char* s : kSeedScenarios) {
+    for (const std::string& s : kSeedScenarios) {
       if (!mix["per_scenario"].HasMember(s)) {
         problem(path + ": cases[0].per_scenario has no " + std::string(s));
         continue;
@@ -175,7 +182,7 @@ void check_text(const std::string& path, std::optional<std::uint64_t> seed) {
   if (text.find("── " + kMixCase + " (mix) ──") == std::string::npos) {
     problem(path + " has no section for " + kMixCase);
   }
-  for (const char* s : kSeedScenarios) {
+  for (const std::string& s : kSeedScenarios) {
     if (text.find(s) == std::string::npos) problem(path + " has no row for " + std::string(s));
   }
   if (seed && text.find("seed " + std::to_string(*seed)) == std::string::npos) {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "multitier/environment/case_runner.h"
-#include "multitier/environment/suite.h"
+#include "multitier/environment/suite_environment.h"
 
 namespace multitier {
 
@@ -21,7 +21,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, Workflow, ::testing::ValuesIn(kAllScenarios)
                            return std::string(camel_name(info.param));
                          });
 
-TEST(Mix, WeightedWorkload) { run_case(Suite::get().options().weights, true); }
+TEST(Mix, WeightedWorkload) { run_case(SuiteEnvironment::current().config().options.weights, true); }
 
 }  // namespace
 }  // namespace multitier

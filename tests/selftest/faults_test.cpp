@@ -32,10 +32,10 @@ TEST_P(FaultIsReported, AtTheRightStep) {
   std::string url = start_gateway(gateway, e.faults);
   GatewayClient client(url, HttpOptions{});
   Random random(7);
-  ScenarioWorker worker{client, random, 0, 0, 1};
+  Vu vu{client, random, 0, 0, 1};
   const ScenarioContext context = seed_context();
   for (int run = 0; run < 5; ++run) {
-    ScenarioResult result = sync_wait(run_scenario(e.scenario, context, worker));
+    ScenarioResult result = sync_wait(run_scenario(e.scenario, context, vu));
     ASSERT_FALSE(result.success) << "run " << run << " passed although the gateway had " << e.name;
     EXPECT_EQ(result.failed_at, e.failed_at) << result.failure.message;
     EXPECT_EQ(result.failure.kind, e.kind) << to_string(result.failure.kind) << ": " << result.failure.message;
@@ -65,11 +65,11 @@ TEST(FaultFree, EveryScenarioPassesAgainstAHealthyGateway) {
   std::string url = start_gateway(gateway, {});
   GatewayClient client(url, HttpOptions{});
   Random random(11);
-  ScenarioWorker worker{client, random, 0, 0, 2};
+  Vu vu{client, random, 0, 0, 2};
   const ScenarioContext context = seed_context();
   for (Scenario s : kAllScenarios) {
     for (int run = 0; run < 3; ++run) {
-      ScenarioResult result = sync_wait(run_scenario(s, context, worker));
+      ScenarioResult result = sync_wait(run_scenario(s, context, vu));
       EXPECT_TRUE(result.success) << to_string(s) << " broke at " << result.failed_at << ": " << result.failure.message;
     }
   }

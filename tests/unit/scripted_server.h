@@ -1,8 +1,9 @@
 // A tiny loopback HTTP server for the unit tests: binds 127.0.0.1 on an ephemeral port, then
 // answers each request it reads (head plus Content-Length body) with the next step of a script.
 // It keeps a connection open across requests, so tests can observe keep-alive by counting
-// accepts. One connection at a time; plain POSIX sockets; header-only (the unit CMake globs
-// *_test.cpp only).
+// accepts. Each accepted connection is served on its own thread, so a runner's VUs can be
+// connected at once; requests on all connections consume the one script, in the order they
+// arrive. Plain POSIX sockets; header-only, so it is not a test source of its own.
 #pragma once
 
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -67,7 +69,9 @@ class ScriptedServer {
     listener_ = loopback_socket(address);
     port_ = ntohs(address.sin_port);
     // Listening before the thread starts: connections queue from here on, so no ready wait.
-    if (::listen(listener_, 8) != 0) throw std::runtime_error("listen failed");
+    // The backlog covers a runner's VUs connecting at once (a full queue drops SYNs, and the
+    // client's retry would come a second later).
+    if (::listen(listener_, 64) != 0) throw std::runtime_error("listen failed");
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedServer() {
@@ -99,8 +103,8 @@ class ScriptedServer {
     return false;
   }
 
-  // Reads one request; false when the peer closed or the server stops.
-  bool read_request(int fd, std::string& pending) {
+  // Reads one request into `request`; false when the peer closed or the server stops.
+  bool read_request(int fd, std::string& pending, std::string& request) {
     std::size_t wanted = std::string::npos;
     char chunk[65536];
     while (true) {
@@ -116,8 +120,7 @@ class ScriptedServer {
       if (n <= 0) return false;
       pending.append(chunk, static_cast<std::size_t>(n));
     }
-    std::lock_guard lock(mutex_);
-    requests_.push_back(pending.substr(0, wanted));
+    request = pending.substr(0, wanted);
     pending.erase(0, wanted);
     return true;
   }
@@ -138,9 +141,17 @@ class ScriptedServer {
   }
 
   void serve_connection(int fd) {
-    std::string pending;
-    while (read_request(fd, pending)) {
-      const ScriptStep& step = script_[std::min(next_step_++, script_.size() - 1)];
+    std::string pending, request;
+    while (read_request(fd, pending, request)) {
+      std::size_t index;
+      {
+        // One lock for both, so requests()[i] is the request that consumed step i even when
+        // several connections send at once.
+        std::lock_guard lock(mutex_);
+        requests_.push_back(std::move(request));
+        index = std::min(next_step_++, script_.size() - 1);
+      }
+      const ScriptStep& step = script_[index];  // the script itself is never modified
       if (step.reset) {
         linger abort{1, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
@@ -152,24 +163,48 @@ class ScriptedServer {
     }
   }
 
+  struct Connection {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> ended;
+  };
+
+  // Connection threads end once their peer closes or stop_ is raised; only this thread
+  // touches `connections`, and it joins them all before the destructor's join returns.
   void serve() {
+    std::vector<Connection> connections;
     while (wait_readable(listener_)) {
       int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
       if (fd < 0) continue;
       ++accepts_;
-      serve_connection(fd);
-      ::close(fd);
+      // Ended connections are joined here, so a test whose client reconnects often does not
+      // pile up finished threads until the server ends.
+      for (auto it = connections.begin(); it != connections.end();) {
+        if (!*it->ended) {
+          ++it;
+          continue;
+        }
+        it->thread.join();
+        it = connections.erase(it);
+      }
+      auto ended = std::make_shared<std::atomic<bool>>(false);
+      std::thread thread([this, fd, ended] {
+        serve_connection(fd);
+        ::close(fd);
+        *ended = true;
+      });
+      connections.push_back({std::move(thread), std::move(ended)});
     }
+    for (Connection& connection : connections) connection.thread.join();
   }
 
-  std::vector<ScriptStep> script_;
-  std::size_t next_step_ = 0;
+  const std::vector<ScriptStep> script_;
+  std::size_t next_step_ = 0;  // under mutex_
   int listener_ = -1;
   int port_ = 0;
   std::atomic<int> accepts_{0};
   std::atomic<bool> stop_{false};
   mutable std::mutex mutex_;
-  std::vector<std::string> requests_;
+  std::vector<std::string> requests_;  // under mutex_
   std::thread thread_;
 };
 

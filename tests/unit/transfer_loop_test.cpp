@@ -1,10 +1,9 @@
-// Task and TransferLoop: the coroutine type's contract (results, exceptions, laziness), the
-// loop's timers, and HTTP exchanges driven through the loop classified exactly as blocking ones.
+// TransferLoop: the loop's timers, and HTTP exchanges driven through the loop classified exactly
+// as blocking ones. The Task type's own contract is in task_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,45 +20,6 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 using unit::ScriptedServer;
 using unit::http_response;
-
-Task<int> forty_two() { co_return 42; }
-
-Task<int> add_one(int& runs) {
-  ++runs;
-  int v = co_await forty_two();
-  co_return v + 1;
-}
-
-Task<int> throws() {
-  throw std::runtime_error("from the coroutine");
-  co_return 0;
-}
-
-Task<int> awaits_throwing() {
-  int v = co_await throws();
-  co_return v;
-}
-
-TEST(Task, IsLazyAndReturnsThroughAwaits) {
-  int runs = 0;
-  Task<int> task = add_one(runs);
-  EXPECT_EQ(runs, 0) << "a task must not run before it is awaited or started";
-  EXPECT_EQ(sync_wait(std::move(task)), 43);
-  EXPECT_EQ(runs, 1);
-}
-
-TEST(Task, ExceptionReachesTheAwaiter) {
-  EXPECT_THROW(sync_wait(awaits_throwing()), std::runtime_error);
-}
-
-TEST(Task, SyncWaitRefusesATaskThatSuspends) {
-  TransferLoop loop(1);
-  auto sleeps = [](TransferLoop& l) -> Task<int> {
-    co_await l.sleep_until(Clock::now() + 1ms);
-    co_return 1;
-  };
-  EXPECT_THROW(sync_wait(sleeps(loop)), std::logic_error);
-}
 
 Task<void> sleep_then_note(TransferLoop& loop, Clock::duration d, std::vector<int>& order, int tag) {
   co_await loop.sleep_until(Clock::now() + d);
@@ -234,7 +194,7 @@ TEST(TransferLoop, GatewayClientCallsSuspendOnlyWhenBound) {
   const std::string body = R"({"results":[{"id":"w-1","distance":0.1,"corpus":"workers"}]})";
   ScriptedServer server({{http_response(200, body)}});
   {
-    // Scoped: the server serves one connection at a time, and the loop keeps this one open.
+    // Scoped: the loop, and the connection it keeps open, end before the unbound call.
     TransferLoop loop(1);
     GatewayClient bound(server.url(), quick_options(), &loop);
     Task<Failure> probe = bound.probe("workers");

@@ -13,6 +13,7 @@
 
 namespace multitier {
 
+// The scenarios' ids, in catalogue order (see catalogue.cpp, the one table that describes them).
 enum class Scenario : std::uint8_t {
   cold_search_email,
   surge_fill_validate,
@@ -26,11 +27,7 @@ inline constexpr std::array<Scenario, kScenarioCount> kAllScenarios = {
     Scenario::cold_search_email, Scenario::surge_fill_validate, Scenario::profile_swap,
     Scenario::repeat_cache,      Scenario::sms_validate,        Scenario::playbook_record_replay};
 
-// The seed's snake_case name ("cold_search_email"); used in every report.
-std::string_view to_string(Scenario scenario);
-// CamelCase name for GoogleTest suffixes ("ColdSearchEmail").
-std::string_view camel_name(Scenario scenario);
-std::optional<Scenario> scenario_from_string(std::string_view name);
+// Names, weights and entry points of the scenarios: multitier/workload/catalogue.h.
 
 using Nanos = std::chrono::nanoseconds;
 
@@ -52,6 +49,10 @@ struct ScenarioResult {
   std::optional<ValidationCategory> validator;  // set by scenarios that validate
   // repeat_cache only: latency of the first search divided by the mean of the other four.
   std::optional<double> first_to_rest_ratio;
+  // Open-model executors only: how long the start waited, from its planned time to the moment
+  // the scenario began (for a VU or for the scheduler). latency + waited is the corrected
+  // latency; latency alone the raw one.
+  std::optional<Nanos> waited;
 };
 
 }  // namespace multitier

@@ -1,0 +1,83 @@
+// Where the suite may send load: the gateway URL resolved and checked (loopback, plain HTTP).
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <stdexcept>
+
+#include "multitier/run/options.h"
+
+#include "multitier/common/text.h"
+
+namespace multitier {
+std::string resolve_gateway(const Options& options) {
+  if (options.gateway_given || options.gateway_url_file.empty()) return options.gateway;
+  std::ifstream in(options.gateway_url_file);
+  std::string url;
+  if (!in || !std::getline(in, url) || trim(url).empty()) {
+    throw std::runtime_error("cannot read a gateway URL from " + options.gateway_url_file);
+  }
+  return trim(url);
+}
+
+bool is_loopback_url(std::string_view url) {
+  if (!url.starts_with("http://")) return false;
+  url.remove_prefix(7);
+  std::string_view host = url.substr(0, url.find_first_of("/?#"));
+  if (host.starts_with("[")) return host.starts_with("[::1]") && (host.size() == 5 || host[5] == ':');
+  host = host.substr(0, host.find(':'));
+  if (host == "localhost") return true;
+  // 127.0.0.0/8: four decimal octets, the first 127.
+  if (!host.starts_with("127.")) return false;
+  int dots = 0, digits = 0;
+  for (char ch : host) {
+    if (ch == '.') {
+      if (digits == 0 || digits > 3) return false;
+      ++dots;
+      digits = 0;
+    } else if (ch >= '0' && ch <= '9') {
+      ++digits;
+    } else {
+      return false;
+    }
+  }
+  return dots == 3 && digits > 0 && digits <= 3;
+}
+
+std::string target_problem(std::string_view url) {
+  const std::string quoted = "'" + std::string(url) + "'";
+  if (url.starts_with("https://")) {
+    return "https is not supported: " + quoted + " (the suite speaks plain HTTP to a gateway on this machine, http://127.0.0.1:PORT)";
+  }
+  if (!url.starts_with("http://")) return "not an http:// URL: " + quoted + " (e.g. http://127.0.0.1:4110)";
+  std::string_view authority = url.substr(7);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  std::string_view port;
+  if (authority.starts_with("[")) {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return "malformed host in " + quoted;
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return "malformed host in " + quoted;
+      port = authority.substr(close + 2);
+    }
+    authority = authority.substr(0, close + 1);
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    port = authority.substr(colon + 1);
+    authority = authority.substr(0, colon);
+    if (port.empty()) return "missing port after ':' in " + quoted;
+  }
+  if (authority.empty()) return "no host in " + quoted + " (e.g. http://127.0.0.1:4110)";
+  if (!port.empty()) {
+    int number = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (ec != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) {
+      return "bad port '" + std::string(port) + "' in " + quoted + " (1..65535)";
+    }
+  }
+  if (!is_loopback_url(url)) {
+    return "refusing to send load to " + quoted +
+           ": the suite targets loopback gateways only (http://127.0.0.1:PORT, http://localhost:PORT, http://[::1]:PORT)";
+  }
+  return {};
+}
+
+}  // namespace multitier
