@@ -153,11 +153,22 @@ void TransferLoop::run_once(std::chrono::milliseconds max_wait) {
   auto until = now + max_wait;
   if (curl_due_) until = std::min(until, *curl_due_);
   if (!sleepers_.empty()) until = std::min(until, sleepers_.front().at);
-  // Rounded up: waking before a deadline would only spin back here.
-  auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::max(until - now, Clock::duration::zero()));
+  const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(until - now, Clock::duration::zero()));
 
   std::array<epoll_event, 64> events;
-  int ready = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), static_cast<int>(wait.count()));
+  int ready = -1;
+  if (precise_wait_) {
+    // To the nanosecond, so a start planned for a point in time is not rounded up to the next
+    // millisecond (the open-model executors' lateness is measured in microseconds).
+    timespec timeout{static_cast<time_t>(wait.count() / 1'000'000'000), static_cast<long>(wait.count() % 1'000'000'000)};
+    ready = epoll_pwait2(epoll_, events.data(), static_cast<int>(events.size()), &timeout, nullptr);
+    if (ready < 0 && errno == ENOSYS) precise_wait_ = false;  // a kernel before 5.11
+  }
+  if (!precise_wait_) {
+    // Rounded up: waking before a deadline would only spin back here.
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait);
+    ready = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), static_cast<int>(ms.count()));
+  }
   for (int i = 0; i < ready; ++i) {
     const std::uint32_t e = events[static_cast<std::size_t>(i)].events;
     const curl_socket_t socket = events[static_cast<std::size_t>(i)].data.fd;

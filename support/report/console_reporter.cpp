@@ -5,7 +5,9 @@
 #include <cmath>
 #include <string>
 
+#include "multitier/common/utf8.h"
 #include "multitier/report/reporter.h"
+#include "open_model_text.h"
 
 namespace multitier {
 
@@ -13,8 +15,8 @@ namespace {
 
 // Pads to `width` display columns (UTF-8 aware, so "µs" counts as two columns, not three).
 std::string pad(std::string_view text, std::size_t width, bool right_align) {
-  std::size_t columns = 0;
-  for (char c : text) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  const auto columns = static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !utf8::is_continuation(c); }));
   const std::string fill(columns < width ? width - columns : 0, ' ');
   return right_align ? fill + std::string(text) : std::string(text) + fill;
 }
@@ -145,7 +147,9 @@ void header(std::ostream& out, const RunReport& report) {
   const RunSettings& s = report.settings;
   out << "\n══ multitier load report ══\n"
       << "multitier " << one_line(s.version) << " · gateway " << one_line(s.gateway) << " · corpus "
-      << one_line(s.corpus) << " · mode " << one_line(s.mode) << " · seed " << s.seed << '\n';
+      << one_line(s.corpus) << " · mode " << one_line(s.mode) << " · seed " << s.seed << '\n'
+      << "queries " << one_line(s.queries) << " · roster " << one_line(s.roster)
+      << (s.roster_file.empty() ? std::string() : " (" + one_line(s.roster_file) + ")") << '\n';
   if (s.mode == "iterations") {
     out << s.iterations << " iterations per case";
   } else {
@@ -188,6 +192,7 @@ void case_section(std::ostream& out, const CaseReport& c) {
     failure_categories(out, registry);
     validator_outcomes(out, registry);
     cache_ratio(out, registry);
+    report_text::open_model_section(out, c);
   }
   out << "\n── verdicts ──\n";
   for (const Verdict& v : c.verdicts) {

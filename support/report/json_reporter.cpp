@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "multitier/report/reporter.h"
+#include "open_model_text.h"
 
 namespace multitier {
 
@@ -86,6 +87,23 @@ void scenario(Writer& w, Scenario which, const ScenarioStats& s) {
     member(w, "first_to_rest_ratio_mean", s.ratio_mean());
     member(w, "first_to_rest_ratio_count", s.ratio_count);
   }
+  if (s.corrected.count() > 0) {  // open model: corrected beside raw
+    key(w, "corrected");
+    w.StartObject();
+    latencies(w, s.corrected);
+    w.EndObject();
+    key(w, "first_step");
+    w.StartObject();
+    key(w, "raw");
+    w.StartObject();
+    latencies(w, s.first_step);
+    w.EndObject();
+    key(w, "corrected");
+    w.StartObject();
+    latencies(w, s.first_step_corrected);
+    w.EndObject();
+    w.EndObject();
+  }
   key(w, "steps");
   w.StartObject();
   for (const StepStats& step : s.steps) {
@@ -116,6 +134,57 @@ void per_scenario(Writer& w, const Registry& registry) {
   w.EndObject();
 }
 
+// The executor and, for the open model, what it did with its planned starts, stage by stage.
+void schedule(Writer& w, const CaseReport& c) {
+  const ExecutorSettings& e = c.executor;
+  key(w, "executor");
+  w.StartObject();
+  member(w, "name", to_string(e.kind));
+  if (c.open()) {
+    member(w, "max_vus", e.max_vus);
+    member(w, "arrivals", to_string(e.arrivals));
+    member(w, "when_busy", to_string(e.when_busy));
+    member(w, "max_backlog", e.max_backlog);
+    if (e.kind == ExecutorKind::constant_arrival_rate) member(w, "rate", e.rate);
+  }
+  w.EndObject();
+  if (!c.open()) return;
+  const ScheduleStats& s = c.registry.schedule();
+  key(w, "schedule");
+  w.StartObject();
+  member(w, "target_rate", c.target_rate());
+  member(w, "achieved_rate", c.achieved_rate());
+  member(w, "planned", s.planned);
+  member(w, "started", s.started);
+  member(w, "dropped", s.total_dropped());
+  nonzero_counts<Scenario>(w, "dropped_by_scenario", s.dropped);
+  member(w, "late", s.late);
+  member(w, "late_threshold_ms", to_ms(ScheduleStats::kLate));
+  key(w, "lateness");
+  w.StartObject();
+  latencies(w, s.lateness);
+  w.EndObject();
+  key(w, "stages");
+  w.StartArray();
+  const auto spans = report_text::stage_spans(c);
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const StageCounts counts = i < s.stages.size() ? s.stages[i] : StageCounts{};
+    const double length = spans[i].to_s - spans[i].from_s;
+    w.StartObject();
+    member(w, "from_s", spans[i].from_s);
+    member(w, "to_s", spans[i].to_s);
+    member(w, "target_from", spans[i].from_target);
+    member(w, "target_to", spans[i].to_target);
+    member(w, "planned", counts.planned);
+    member(w, "started", counts.started);
+    member(w, "dropped", counts.dropped);
+    member(w, "achieved_rate", length > 0 ? static_cast<double>(counts.started) / length : 0.0);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 void one_case(Writer& w, const CaseReport& c) {
   w.StartObject();
   member(w, "name", std::string_view(c.name));
@@ -132,6 +201,7 @@ void one_case(Writer& w, const CaseReport& c) {
   member(w, "error", std::string_view(c.error));
   member(w, "passed", c.passed());
   weights(w, "weights", c.weights);
+  if (c.stress) schedule(w, c);
   per_scenario(w, c.registry);
   key(w, "verdicts");
   w.StartArray();
@@ -168,6 +238,9 @@ void settings(Writer& w, const RunSettings& s) {
   w.StartObject();
   member(w, "gateway", std::string_view(s.gateway));
   member(w, "corpus", std::string_view(s.corpus));
+  member(w, "queries", std::string_view(s.queries));
+  member(w, "roster", std::string_view(s.roster));
+  if (!s.roster_file.empty()) member(w, "roster_file", std::string_view(s.roster_file));
   member(w, "mode", std::string_view(s.mode));
   member(w, "concurrency", s.concurrency);
   member(w, "duration_s", s.duration_s);

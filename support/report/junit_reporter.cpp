@@ -86,6 +86,9 @@ void run_properties(std::ostream& out, const RunReport& report) {
   const std::string_view in = "      ";
   property(out, in, "gateway", s.gateway);
   property(out, in, "corpus", s.corpus);
+  property(out, in, "queries", s.queries);
+  property(out, in, "roster", s.roster);
+  if (!s.roster_file.empty()) property(out, in, "roster_file", s.roster_file);
   property(out, in, "mode", s.mode);
   property(out, in, "version", s.version);
   property(out, in, "seed", std::to_string(s.seed));
@@ -122,6 +125,17 @@ void case_properties(std::ostream& out, const CaseReport& c) {
   if (c.interrupted)
     property(out, in, "interrupted_after_s", format_fixed(c.interrupted_after_s, 3));
   if (!c.error.empty()) property(out, in, "error", c.error);
+  if (c.stress) property(out, in, "executor", to_string(c.executor.kind));
+  if (c.open()) {
+    const ScheduleStats& s = c.registry.schedule();
+    property(out, in, "target_rate", format_fixed(c.target_rate(), 2));
+    property(out, in, "achieved_rate", format_fixed(c.achieved_rate(), 2));
+    property(out, in, "planned_starts", std::to_string(s.planned));
+    property(out, in, "started", std::to_string(s.started));
+    property(out, in, "dropped", std::to_string(s.total_dropped()));
+    property(out, in, "late_starts", std::to_string(s.late));
+    property(out, in, "lateness_p99_ms", format_fixed(to_ms(s.lateness.percentile(0.99)), 3));
+  }
 }
 
 // The failure's body: the reason, then where the scenario broke and the kept error samples.
@@ -228,6 +242,11 @@ void testcase(std::ostream& out, std::string_view classname, const Entry& e, dou
     property(out, in, "max_ms", format_fixed(to_ms(s.latency.max()), 3));
     property(out, in, "scenarios_per_s",
              format_fixed(time_s > 0 ? static_cast<double>(s.runs) / time_s : 0.0, 2));
+    if (s.corrected.count() > 0) {  // open model: corrected beside raw
+      property(out, in, "corrected_p50_ms", format_fixed(to_ms(s.corrected.percentile(0.50)), 3));
+      property(out, in, "corrected_p99_ms", format_fixed(to_ms(s.corrected.percentile(0.99)), 3));
+      property(out, in, "corrected_max_ms", format_fixed(to_ms(s.corrected.max()), 3));
+    }
     out << "      </properties>\n";
   }
   if (e.outcome != Entry::Outcome::passed) {

@@ -18,8 +18,41 @@ std::string three_digits(double value) {
 
 }  // namespace
 
+RunSettings describe_settings(const RunConfig& config) {
+  const Options& o = config.options;
+  RunSettings s;
+  s.gateway = config.gateway;
+  s.corpus = o.corpus;
+  s.mode = o.stress ? "stress" : "iterations";
+  s.concurrency = o.concurrency;
+  s.threads = o.threads;
+  s.duration_s = std::chrono::duration<double>(o.duration).count();
+  s.warmup_s = std::chrono::duration<double>(o.warmup).count();
+  s.seed = config.seed;
+  s.iterations = o.iterations;
+  s.weights = o.weights;
+  s.timeout_s = std::chrono::duration<double>(o.timeout).count();
+  s.connect_timeout_s = std::chrono::duration<double>(o.connect_timeout).count();
+  s.headers = shown_headers(o);
+  s.version = std::string(suite_version());
+  s.queries = std::string(to_string(o.queries));
+  s.roster = std::string(to_string(o.roster));
+  if (o.roster == RosterSource::corpus) s.roster_file = o.roster_file;
+  return s;
+}
+
 double CaseReport::rate() const {
   return wall_s > 0 ? static_cast<double>(registry.total_runs()) / wall_s : 0.0;
+}
+
+double CaseReport::achieved_rate() const {
+  return wall_s > 0 ? static_cast<double>(registry.schedule().started) / wall_s : 0.0;
+}
+
+double CaseReport::target_rate() const {
+  const auto timeline = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(warmup_s + wall_s));
+  const RateCurve curve = executor_curve(executor, vus, timeline);
+  return curve.mean(warmup_s, warmup_s + wall_s);
 }
 
 bool CaseReport::passed() const {
@@ -52,8 +85,10 @@ std::uint64_t RunReport::total_failures() const {
 
 void judge(CaseReport& report, const Thresholds& thresholds, double planned_s) {
   std::vector<Verdict> verdicts = evaluate(report.registry, thresholds);
-  // A scenario the case was to run but never completed fails: no figures, no pass.
+  // A case that completed nothing fails every scenario it was to run. (When it ran, a
+  // low-weight scenario may draw no run in a short iterations sample: no figures, no verdict.)
   for (Scenario scenario : kAllScenarios) {
+    if (report.registry.total_runs() > 0) break;
     const bool wanted = std::any_of(report.weights.begin(), report.weights.end(),
                                     [&](const auto& w) { return w.first == scenario && w.second > 0; });
     const bool judged = std::any_of(verdicts.begin(), verdicts.end(),
@@ -62,6 +97,28 @@ void judge(CaseReport& report, const Thresholds& thresholds, double planned_s) {
   }
   std::sort(verdicts.begin(), verdicts.end(),
             [](const Verdict& a, const Verdict& b) { return a.scenario < b.scenario; });
+  // The open model's own thresholds judge the case as a whole.
+  std::string schedule_problem;
+  const ScheduleStats& schedule = report.registry.schedule();
+  if (report.open() && thresholds.max_dropped_rate >= 0 && schedule.planned > 0) {
+    const double dropped = static_cast<double>(schedule.total_dropped()) / static_cast<double>(schedule.planned);
+    if (dropped > thresholds.max_dropped_rate) {
+      schedule_problem = std::to_string(schedule.total_dropped()) + "/" + std::to_string(schedule.planned) +
+                         " planned starts dropped (" + format_fixed(100 * dropped, 1) + "%), over --max-dropped-rate " +
+                         format_fixed(100 * thresholds.max_dropped_rate, 1) + "%";
+    }
+  }
+  if (report.open() && thresholds.min_achieved_rate >= 0 && report.achieved_rate() < thresholds.min_achieved_rate) {
+    if (!schedule_problem.empty()) schedule_problem += "; ";
+    schedule_problem += "achieved " + format_fixed(report.achieved_rate(), 1) + " starts/s, below --min-achieved-rate " +
+                        format_fixed(thresholds.min_achieved_rate, 1);
+  }
+  if (!schedule_problem.empty()) {
+    for (Verdict& v : verdicts) {
+      v.reason = v.passed ? schedule_problem : v.reason + "; " + schedule_problem;
+      v.passed = false;
+    }
+  }
   std::string overriding = report.error;
   if (overriding.empty() && report.interrupted) {
     overriding = "interrupted by a signal after " + format_fixed(report.interrupted_after_s, 1) + " s";

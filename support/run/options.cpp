@@ -9,6 +9,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "multitier/common/text.h"
+
 #ifndef MULTITIER_VERSION
 #define MULTITIER_VERSION "unknown"
 #endif
@@ -19,18 +21,6 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr std::string_view kEnvPrefix = "MULTITIER_";
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 po::options_description describe() {
   po::options_description d("multitier options (each also read from MULTITIER_<NAME>, e.g. MULTITIER_GATEWAY)");
@@ -56,6 +46,18 @@ po::options_description describe() {
     ("p99-budget", po::value<std::string>()->default_value(""), "latency budgets, e.g. cold_search_email=20ms,repeat_cache=500us (exact to the ns)")
     ("progress", po::value<std::string>()->default_value("auto"), "progress lines: auto, tty (every 1 s), plain (every 10 s), off")
     ("min-results", po::value<int>()->default_value(1), "a scenario's first search must return at least this many results")
+    ("queries", po::value<std::string>()->default_value("generated"), "query pool: generated (about 105,000 texts over the corpus's vocabulary, so cold searches miss the gateway's cache) or seed (the seed's 30 texts)")
+    ("roster", po::value<std::string>()->default_value("seed"), "whom drafts and fill proposals name: seed (the seed's fabricated 200-worker roster) or corpus (the workers the search returned, checked against --roster-file)")
+    ("roster-file", po::value<std::string>()->default_value(""), "--roster corpus: the corpus JSON Lines file the gateway serves (scripts/run.sh passes its own); ignored with --roster seed")
+    ("executor", po::value<std::string>()->default_value("constant-vus"), "stress: how starts are scheduled: constant-vus, ramping-vus, constant-arrival-rate, ramping-arrival-rate (any but constant-vus implies --stress)")
+    ("stages", po::value<std::string>()->default_value(""), "ramping executors: DURATION:TARGET,... e.g. 30s:10,1m:50,30s:0 (VUs, or starts/s), ramped linearly from 0")
+    ("rate", po::value<double>()->default_value(0), "constant-arrival-rate: scenario starts per second")
+    ("max-vus", po::value<int>()->default_value(0), "arrival-rate executors: the pool of pre-allocated VUs (0: --concurrency)")
+    ("arrivals", po::value<std::string>()->default_value("uniform"), "arrival-rate executors: uniform or poisson (seeded by --seed)")
+    ("when-busy", po::value<std::string>()->default_value("drop"), "arrival-rate executors, a start that finds no VU free: drop (counted) or queue (up to --max-backlog)")
+    ("max-backlog", po::value<int>()->default_value(1000), "--when-busy queue: starts that may wait for a VU; more are dropped")
+    ("max-dropped-rate", po::value<double>()->default_value(-1), "arrival-rate executors: a case fails when dropped/planned starts exceed this (0..1; default: no limit)")
+    ("min-achieved-rate", po::value<double>()->default_value(-1), "arrival-rate executors: a case fails when its achieved starts/s is below this (default: no limit)")
     ("header", po::value<std::vector<std::string>>()->composing(), "'Name: value' sent on every request, the probe included; repeatable (MULTITIER_HEADERS: one per line)")
     ("secret-header", po::value<std::vector<std::string>>()->composing(), "a header name whose value is redacted in every report and log line (Authorization and Proxy-Authorization always are); repeatable (MULTITIER_SECRET_HEADERS: comma-separated)");
   // clang-format on
@@ -125,6 +127,8 @@ class Reader {
     throw std::invalid_argument(label(name) + ": " + why);
   }
   bool has(const std::string& name) const { return vm_.count(name) > 0; }
+  // Set by the user (command line or environment), not left at its default.
+  bool given(const std::string& name) const { return vm_.count(name) > 0 && !vm_[name].defaulted(); }
   template <typename T>
   T get(const std::string& name) const {
     return vm_[name].as<T>();
@@ -208,6 +212,71 @@ std::vector<std::string> parse_headers(const Reader& in) {
   return out;
 }
 
+std::string format_fixed_target(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+// The executor and its settings, checked together: what one executor needs, another refuses.
+void fill_executor(const Reader& in, Options& o) {
+  ExecutorSettings& e = o.executor;
+  const auto name = in.get<std::string>("executor");
+  const auto kind = executor_from_string(name);
+  if (!kind) {
+    in.bad("executor", "unknown executor '" + name +
+                           "' (constant-vus, ramping-vus, constant-arrival-rate, ramping-arrival-rate)");
+  }
+  e.kind = *kind;
+  if (e.kind != ExecutorKind::constant_vus) o.stress = true;
+  const bool open = open_model(e.kind);
+  const auto only_for = [&](const std::string& option, bool allowed, const std::string& who) {
+    if (in.given(option) && !allowed) in.bad(option, "applies to " + who + " only, not to --executor " + name);
+  };
+  only_for("stages", ramping(e.kind), "the ramping executors");
+  only_for("rate", e.kind == ExecutorKind::constant_arrival_rate, "constant-arrival-rate");
+  for (const char* option : {"max-vus", "arrivals", "when-busy", "max-backlog", "max-dropped-rate", "min-achieved-rate"}) {
+    only_for(option, open, "the arrival-rate executors");
+  }
+  only_for("duration", !ramping(e.kind), "the constant executors (a ramping executor lasts as long as its stages)");
+  if (ramping(e.kind)) {
+    if (!in.given("stages")) in.bad("executor", name + " needs --stages, e.g. 30s:10,1m:50,30s:0");
+    e.stages = parse_stages(in.get<std::string>("stages"), in.label("stages"));
+    // The bounds of --max-vus and --rate hold for every stage's target too.
+    const double most = e.kind == ExecutorKind::ramping_vus ? 100'000 : 1e6;
+    for (const Stage& stage : e.stages) {
+      if (stage.target > most) {
+        in.bad("stages", "a target of " + format_fixed_target(stage.target) + " is over " +
+                             (e.kind == ExecutorKind::ramping_vus ? "100000 VUs" : "1000000 starts/s"));
+      }
+    }
+    Nanos total{0};
+    for (const Stage& stage : e.stages) total += stage.duration;
+    if (o.warmup >= total) in.bad("warmup", "must be shorter than the stages (" + format_duration_exact(total) + ")");
+  }
+  if (e.kind == ExecutorKind::constant_arrival_rate) {
+    e.rate = in.get<double>("rate");
+    if (!(e.rate > 0) || e.rate > 1e6) in.bad("rate", "constant-arrival-rate needs --rate within (0, 1000000] starts per second");
+  }
+  e.max_vus = in.in_range("max-vus", 0, 100'000);
+  if (e.max_vus == 0) e.max_vus = o.concurrency;
+  const auto arrivals = in.get<std::string>("arrivals");
+  if (arrivals == "uniform") e.arrivals = Arrivals::uniform;
+  else if (arrivals == "poisson") e.arrivals = Arrivals::poisson;
+  else in.bad("arrivals", "must be uniform or poisson, not '" + arrivals + "'");
+  const auto busy = in.get<std::string>("when-busy");
+  if (busy == "drop") e.when_busy = WhenBusy::drop;
+  else if (busy == "queue") e.when_busy = WhenBusy::queue;
+  else in.bad("when-busy", "must be drop or queue, not '" + busy + "'");
+  e.max_backlog = in.in_range("max-backlog", 0, 10'000'000);
+  o.max_dropped_rate = in.get<double>("max-dropped-rate");
+  if (in.given("max-dropped-rate") && !(o.max_dropped_rate >= 0 && o.max_dropped_rate <= 1)) {
+    in.bad("max-dropped-rate", "must be within 0..1");
+  }
+  o.min_achieved_rate = in.get<double>("min-achieved-rate");
+  if (in.given("min-achieved-rate") && !(o.min_achieved_rate >= 0)) in.bad("min-achieved-rate", "must be at least 0");
+}
+
 void fill(const Reader& in, Options& o) {
   o.gateway_given = in.has("gateway");
   if (o.gateway_given) o.gateway = in.get<std::string>("gateway");
@@ -240,6 +309,21 @@ void fill(const Reader& in, Options& o) {
   else if (progress == "off") o.progress = ProgressMode::off;
   else in.bad("progress", "must be auto, tty, plain or off, not '" + progress + "'");
   o.min_results = in.in_range("min-results", 0, 1000);
+  const auto queries = in.get<std::string>("queries");
+  if (queries == "generated") o.queries = QuerySource::generated;
+  else if (queries == "seed") o.queries = QuerySource::seed;
+  else in.bad("queries", "must be generated or seed, not '" + queries + "'");
+  const auto roster = in.get<std::string>("roster");
+  if (roster == "seed") o.roster = RosterSource::seed;
+  else if (roster == "corpus") o.roster = RosterSource::corpus;
+  else in.bad("roster", "must be seed or corpus, not '" + roster + "'");
+  o.roster_file = in.get<std::string>("roster-file");
+  if (o.roster == RosterSource::corpus) {
+    // Only opened here; a malformed line is reported when the suite loads it, before any load.
+    if (o.roster_file.empty()) in.bad("roster", "corpus needs --roster-file PATH, the corpus JSON Lines the gateway serves");
+    if (!std::ifstream(o.roster_file)) in.bad("roster-file", "cannot read '" + o.roster_file + "'");
+  }
+  fill_executor(in, o);
   o.headers = parse_headers(in);
   if (in.has("secret-header")) {
     for (const std::string& name : in.get<std::vector<std::string>>("secret-header")) {
@@ -250,12 +334,6 @@ void fill(const Reader& in, Options& o) {
 }
 
 }  // namespace
-
-std::vector<std::pair<Scenario, int>> default_weights() {
-  return {{Scenario::cold_search_email, 35}, {Scenario::surge_fill_validate, 15},
-          {Scenario::profile_swap, 15},      {Scenario::repeat_cache, 15},
-          {Scenario::sms_validate, 10},      {Scenario::playbook_record_replay, 10}};
-}
 
 std::vector<std::pair<Scenario, int>> parse_weights(std::string_view text, std::string_view flag) {
   std::vector<std::pair<Scenario, int>> out;
@@ -316,114 +394,6 @@ ParseOutcome parse_options(int argc, const char* const* argv, const char* const*
   } catch (const std::exception& e) {
     return {ParseOutcome::Action::error, std::string("multitier: ") + e.what() + "\nrun with --help for the options"};
   }
-}
-
-std::string resolve_gateway(const Options& options) {
-  if (options.gateway_given || options.gateway_url_file.empty()) return options.gateway;
-  std::ifstream in(options.gateway_url_file);
-  std::string url;
-  if (!in || !std::getline(in, url) || trim(url).empty()) {
-    throw std::runtime_error("cannot read a gateway URL from " + options.gateway_url_file);
-  }
-  return trim(url);
-}
-
-bool is_loopback_url(std::string_view url) {
-  if (!url.starts_with("http://")) return false;
-  url.remove_prefix(7);
-  std::string_view host = url.substr(0, url.find_first_of("/?#"));
-  if (host.starts_with("[")) return host.starts_with("[::1]") && (host.size() == 5 || host[5] == ':');
-  host = host.substr(0, host.find(':'));
-  if (host == "localhost") return true;
-  // 127.0.0.0/8: four decimal octets, the first 127.
-  if (!host.starts_with("127.")) return false;
-  int dots = 0, digits = 0;
-  for (char ch : host) {
-    if (ch == '.') {
-      if (digits == 0 || digits > 3) return false;
-      ++dots;
-      digits = 0;
-    } else if (ch >= '0' && ch <= '9') {
-      ++digits;
-    } else {
-      return false;
-    }
-  }
-  return dots == 3 && digits > 0 && digits <= 3;
-}
-
-std::string target_problem(std::string_view url) {
-  const std::string quoted = "'" + std::string(url) + "'";
-  if (url.starts_with("https://")) {
-    return "https is not supported: " + quoted + " (the suite speaks plain HTTP to a gateway on this machine, http://127.0.0.1:PORT)";
-  }
-  if (!url.starts_with("http://")) return "not an http:// URL: " + quoted + " (e.g. http://127.0.0.1:4110)";
-  std::string_view authority = url.substr(7);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  std::string_view port;
-  if (authority.starts_with("[")) {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return "malformed host in " + quoted;
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return "malformed host in " + quoted;
-      port = authority.substr(close + 2);
-    }
-    authority = authority.substr(0, close + 1);
-  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
-    port = authority.substr(colon + 1);
-    authority = authority.substr(0, colon);
-    if (port.empty()) return "missing port after ':' in " + quoted;
-  }
-  if (authority.empty()) return "no host in " + quoted + " (e.g. http://127.0.0.1:4110)";
-  if (!port.empty()) {
-    int number = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (ec != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) {
-      return "bad port '" + std::string(port) + "' in " + quoted + " (1..65535)";
-    }
-  }
-  if (!is_loopback_url(url)) {
-    return "refusing to send load to " + quoted +
-           ": the suite targets loopback gateways only (http://127.0.0.1:PORT, http://localhost:PORT, http://[::1]:PORT)";
-  }
-  return {};
-}
-
-std::vector<std::string> secret_values(const Options& options) {
-  std::vector<std::string> secrets;
-  for (const std::string& header : options.headers) {
-    const auto colon = header.find(':');
-    const std::string name = lower(header.substr(0, colon));
-    const bool secret = name == "authorization" || name == "proxy-authorization" ||
-                        std::find(options.secret_headers.begin(), options.secret_headers.end(), name) !=
-                            options.secret_headers.end();
-    if (!secret) continue;
-    const std::string value = trim(header.substr(colon + 1));
-    if (value.empty()) continue;
-    secrets.push_back(value);
-    // "Bearer abc": a gateway may echo the credential alone.
-    if (const auto space = value.find(' '); space != std::string::npos && !trim(value.substr(space)).empty()) {
-      secrets.push_back(trim(value.substr(space)));
-    }
-  }
-  std::sort(secrets.begin(), secrets.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  return secrets;
-}
-
-std::string redact(std::string text, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 10)) {
-      text.replace(at, secret.size(), "[redacted]");
-    }
-  }
-  return text;
-}
-
-std::vector<std::string> shown_headers(const Options& options) {
-  const auto secrets = secret_values(options);
-  std::vector<std::string> shown;
-  for (const std::string& header : options.headers) shown.push_back(redact(header, secrets));
-  return shown;
 }
 
 }  // namespace multitier

@@ -108,6 +108,13 @@ void Registry::record(const ScenarioResult& result) {
     stats.ratio_sum += *result.first_to_rest_ratio;
     ++stats.ratio_count;
   }
+  if (result.waited) {
+    stats.corrected.record(result.latency + *result.waited);
+    if (!result.steps.empty()) {
+      stats.first_step.record(result.steps.front().latency);
+      stats.first_step_corrected.record(result.steps.front().latency + *result.waited);
+    }
+  }
 }
 
 void Registry::merge(const Registry& other) {
@@ -142,11 +149,16 @@ void Registry::merge(const Registry& other) {
     for (std::size_t v = 0; v < to.validator.size(); ++v) to.validator[v] += from.validator[v];
     to.ratio_sum += from.ratio_sum;
     to.ratio_count += from.ratio_count;
+    to.corrected.merge(from.corrected);
+    to.first_step.merge(from.first_step);
+    to.first_step_corrected.merge(from.first_step_corrected);
   }
+  schedule_.merge(other.schedule_);
 }
 
 void Registry::clear() {
   for (ScenarioStats& stats : scenarios_) stats = ScenarioStats{};
+  schedule_ = ScheduleStats{};
 }
 
 std::uint64_t Registry::total_runs() const {

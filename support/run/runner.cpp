@@ -6,88 +6,71 @@
 #include <optional>
 #include <thread>
 
-#include "multitier/core/task.h"
-#include "multitier/net/transfer_loop.h"
+#include <cmath>
+
+#include "loop_thread.h"
 
 namespace multitier {
+
+namespace detail {
+
+std::vector<std::uint64_t> LoopThread::my_vus() const {
+  std::vector<std::uint64_t> mine;
+  for (auto v = static_cast<std::uint64_t>(thread); v < vus; v += static_cast<std::uint64_t>(threads)) mine.push_back(v);
+  return mine;
+}
+
+void LoopThread::publish() {
+  if (!published) return;
+  std::lock_guard lock(published->mutex);
+  published->registry = registry;
+}
+
+void LoopThread::drive(TransferLoop& loop, std::vector<Task<void>>& tasks) {
+  auto next_publish = Clock::now() + std::chrono::seconds(1);
+  auto all_done = [&] { return std::all_of(tasks.begin(), tasks.end(), [](const Task<void>& t) { return t.done(); }); };
+  while (!all_done()) {
+    loop.run_once(kLoopTick);
+    if (published && Clock::now() >= next_publish) {
+      publish();
+      next_publish += std::chrono::seconds(1);
+    }
+  }
+  for (Task<void>& t : tasks) t.result();  // rethrows what escaped a VU
+}
+
+void LoopThread::run() {
+  try {
+    if (plan.stress && open_model(plan.executor.kind)) {
+      run_open();
+    } else {
+      run_closed();
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  publish();
+}
+
+}  // namespace detail
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
-constexpr auto kConnectBackoff = std::chrono::milliseconds(10);
-// How long a loop waits for events before it looks at the clock again (publishing progress).
-constexpr auto kLoopTick = std::chrono::milliseconds(50);
+using detail::Clock;
+using detail::LoopThread;
+using detail::Published;
 
-// A thread's registry copy, refreshed by the thread itself about once a second so the
-// progress reader never touches the live one.
-struct Published {
-  std::mutex mutex;
-  Registry registry;
-};
-
-// One event-loop thread: its loop, its workers and the registry they record into.
-struct Lane {
-  const RunPlan& plan;
-  const std::atomic<bool>& stop;
-  Clock::time_point measure_from;
-  Clock::time_point deadline;
-  std::uint64_t workers = 0;  // in the whole run
-  Published* published;       // null when nobody reads progress: then nothing is copied
-  Registry registry;
-  std::exception_ptr error;
-
-  Task<void> work(TransferLoop& loop, std::uint64_t index) {
-    GatewayClient client(plan.gateway, plan.http, &loop);
-    Random random(Random::derive(plan.seed, index));
-    ScenarioWorker state{client, random, index, 0, plan.nonce};
-    for (std::uint64_t run = index;; run += workers) {
-      if (stop.load(std::memory_order_relaxed)) break;
-      if (!plan.stress && run >= static_cast<std::uint64_t>(plan.iterations)) break;
-      if (plan.stress && Clock::now() >= deadline) break;
-      ScenarioResult result = co_await run_scenario(pick_weighted(plan.weights, random), plan.context, state);
-      if (!plan.stress || Clock::now() >= measure_from) registry.record(result);
-      if (result.failure.kind == FailureKind::connect) {
-        co_await loop.sleep_until(Clock::now() + kConnectBackoff);
-      }
-    }
+// VUs in the run: in iterations mode never more than there are runs; the open model runs on
+// its VU pool, ramping-vus on as many as its highest stage asks for.
+int vu_count(const RunPlan& plan) {
+  if (!plan.stress) return std::min(plan.concurrency, plan.iterations);
+  if (open_model(plan.executor.kind)) return std::max(plan.executor.max_vus, 1);
+  if (plan.executor.kind == ExecutorKind::ramping_vus) {
+    double most = 0;
+    for (const Stage& stage : plan.executor.stages) most = std::max(most, stage.target);
+    return std::max(1, static_cast<int>(std::ceil(most)));
   }
-
-  void publish() {
-    if (!published) return;
-    std::lock_guard lock(published->mutex);
-    published->registry = registry;
-  }
-
-  void run(std::uint64_t first, std::uint64_t step) {
-    try {
-      std::vector<std::uint64_t> mine;
-      for (std::uint64_t w = first; w < workers; w += step) mine.push_back(w);
-      TransferLoop loop(static_cast<int>(mine.size()));
-      std::vector<Task<void>> tasks;
-      tasks.reserve(mine.size());
-      for (std::uint64_t w : mine) {
-        tasks.push_back(work(loop, w));
-        tasks.back().start();
-      }
-      auto next_publish = Clock::now() + std::chrono::seconds(1);
-      auto all_done = [&] { return std::all_of(tasks.begin(), tasks.end(), [](const Task<void>& t) { return t.done(); }); };
-      while (!all_done()) {
-        loop.run_once(kLoopTick);
-        if (published && Clock::now() >= next_publish) {
-          publish();
-          next_publish += std::chrono::seconds(1);
-        }
-      }
-      for (Task<void>& t : tasks) t.result();  // rethrows what escaped a worker
-    } catch (...) {
-      error = std::current_exception();
-    }
-    publish();
-  }
-};
-
-// Workers in the run: in iterations mode never more than there are runs.
-int worker_count(const RunPlan& plan) {
-  return plan.stress ? plan.concurrency : std::min(plan.concurrency, plan.iterations);
+  return plan.concurrency;
 }
 
 }  // namespace
@@ -97,9 +80,9 @@ int default_loop_threads() {
 }
 
 int loop_threads(const RunPlan& plan) {
-  const int workers = worker_count(plan);
+  const int vus = vu_count(plan);
   const int wanted = plan.threads > 0 ? plan.threads : default_loop_threads();
-  return std::max(1, std::min(wanted, workers));
+  return std::max(1, std::min(wanted, vus));
 }
 
 Scenario pick_weighted(const std::vector<std::pair<Scenario, int>>& weights, Random& random) {
@@ -116,25 +99,30 @@ Scenario pick_weighted(const std::vector<std::pair<Scenario, int>>& weights, Ran
 
 RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                     const ProgressCallback& progress, std::chrono::milliseconds progress_every) {
-  const int workers = worker_count(plan);
+  const int vus = vu_count(plan);
   const int threads = loop_threads(plan);
+  const RateCurve curve = executor_curve(plan.executor, plan.concurrency, plan.warmup + plan.duration);
   const auto start = Clock::now();
   const auto measure_from = start + (plan.stress ? plan.warmup : std::chrono::nanoseconds(0));
-  const auto deadline = measure_from + plan.duration;
+  // Ramping executors last as long as their stages, the warm-up being their first part.
+  const auto deadline = plan.stress && ramping(plan.executor.kind)
+                            ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(curve.duration_s()))
+                            : measure_from + plan.duration;
 
   std::vector<Published> published(progress ? static_cast<std::size_t>(threads) : 0);
-  std::vector<Lane> lanes;
-  lanes.reserve(static_cast<std::size_t>(threads));
+  std::vector<LoopThread> loops;
+  loops.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     Published* slot = progress ? &published[static_cast<std::size_t>(t)] : nullptr;
-    lanes.push_back(Lane{plan, stop, measure_from, deadline, static_cast<std::uint64_t>(std::max(workers, 0)), slot, {}, {}});
+    loops.push_back(LoopThread{plan, stop, curve, start, measure_from, deadline, t, threads,
+                               static_cast<std::uint64_t>(std::max(vus, 0)), slot, {}, {}});
   }
   std::atomic<int> running{threads};
   std::vector<std::thread> pool;
-  pool.reserve(lanes.size());
+  pool.reserve(loops.size());
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      lanes[static_cast<std::size_t>(t)].run(static_cast<std::uint64_t>(t), static_cast<std::uint64_t>(threads));
+      loops[static_cast<std::size_t>(t)].run();
       running.fetch_sub(1, std::memory_order_release);
     });
   }
@@ -155,21 +143,21 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
       }
       RunProgress report;
       report.elapsed_s = std::chrono::duration<double>(Clock::now() - measure_from).count();
-      report.planned_s = plan.stress ? std::chrono::duration<double>(plan.duration).count() : 0;
+      report.planned_s = plan.stress ? std::chrono::duration<double>(deadline - measure_from).count() : 0;
       report.snapshot = &snapshot;
       progress(report);
     }
   }
   for (auto& thread : pool) thread.join();
   const auto end = Clock::now();
-  for (auto& lane : lanes) {
-    if (lane.error) std::rethrow_exception(lane.error);
+  for (auto& thread : loops) {
+    if (thread.error) std::rethrow_exception(thread.error);
   }
 
   RunOutcome outcome;
-  outcome.vus = workers;
+  outcome.vus = vus;
   outcome.threads = threads;
-  for (auto& lane : lanes) outcome.registry.merge(lane.registry);
+  for (auto& thread : loops) outcome.registry.merge(thread.registry);
   outcome.wall_s = std::chrono::duration<double>(end - (end > measure_from ? measure_from : start)).count();
   outcome.interrupted = stop.load();
   if (outcome.interrupted) {

@@ -106,6 +106,7 @@ class TransferLoop {
   std::vector<Sleeper> sleepers_;              // a min-heap on `at`
   std::vector<std::pair<CURL*, CURLcode>> finished_;
   std::vector<Watch> watches_;                 // indexed by descriptor
+  bool precise_wait_ = true;                   // epoll_pwait2 is there (Linux 5.11+)
 };
 
 }  // namespace multitier

@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "multitier/run/registry.h"
+#include "multitier/run/run_config.h"
 #include "multitier/common/duration.h"
-#include "multitier/workload/scenario_result.h"
+#include "multitier/workload/catalogue.h"
 
 namespace multitier {
 
@@ -33,12 +34,9 @@ struct RunSettings {
   int threads = 0;  // event-loop threads asked for (--threads; 0: the default)
   std::vector<std::string> headers;  // extra request headers, secret values already redacted
   std::string version;               // the suite's version
-};
-
-// What makes a scenario fail the run.
-struct Thresholds {
-  double max_failure_rate = 0.0;         // failures/runs above this fails the scenario
-  std::map<Scenario, Nanos> p99_budget;  // optional end-to-end p99 budget per scenario, exact
+  std::string queries;      // the query pool (--queries): "generated" or "seed"
+  std::string roster;       // whom drafts and proposals name (--roster): "seed" or "corpus"
+  std::string roster_file;  // with roster "corpus": the corpus file the validators read; else empty
 };
 
 struct Verdict {
@@ -60,6 +58,11 @@ struct CaseReport {
   Registry registry;
   double wall_s = 0;  // this case's measured phase
   int vus = 0;        // virtual users it ran on (iterations mode: never more than runs)
+  // How its starts were scheduled (stress mode); the open-model figures are in
+  // registry.schedule().
+  ExecutorSettings executor;
+  bool stress = false;
+  double warmup_s = 0;  // the executor's timeline began this long before the measured phase
   int threads = 0;    // event-loop threads it ran on
   bool interrupted = false;
   double interrupted_after_s = 0;  // measured time of this case when the signal came
@@ -72,6 +75,11 @@ struct CaseReport {
 
   // Scenario runs per second of this case's own time (0 without time).
   double rate() const;
+  // Open model: starts that began per second of the measured phase, and the curve's mean
+  // target over it.
+  double achieved_rate() const;
+  double target_rate() const;
+  bool open() const { return stress && open_model(executor.kind); }
   // No error, not interrupted, at least one run, every verdict passed.
   bool passed() const;
 };
@@ -92,6 +100,9 @@ struct RunReport {
   std::uint64_t total_runs() const;
   std::uint64_t total_failures() const;
 };
+
+// The settings the reports show for `config` (secret header values redacted).
+RunSettings describe_settings(const RunConfig& config);
 
 // Sets case.verdicts, once, from the case's registry: evaluate(), plus a failing verdict for a
 // scenario of the case that never ran, and every verdict failing when the case was interrupted

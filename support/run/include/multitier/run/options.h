@@ -8,11 +8,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "multitier/common/duration.h"
-#include "multitier/workload/scenario_result.h"
+#include "multitier/run/executor.h"
+#include "multitier/workload/catalogue.h"
 
 namespace multitier {
 
@@ -20,12 +22,23 @@ using Millis = std::chrono::milliseconds;
 
 enum class ProgressMode { automatic, tty, plain, off };
 
+// --queries: where the scenarios' queries come from (scenarios.h says how each scenario draws).
+enum class QuerySource { generated, seed };
+// --roster: whom drafts and fill proposals name, and what the validators check them against.
+enum class RosterSource { seed, corpus };
+inline std::string_view to_string(QuerySource source) {
+  return source == QuerySource::generated ? "generated" : "seed";
+}
+inline std::string_view to_string(RosterSource source) {
+  return source == RosterSource::corpus ? "corpus" : "seed";
+}
+
 struct Options {
   std::string gateway = "http://127.0.0.1:4110";
   bool gateway_given = false;       // --gateway or MULTITIER_GATEWAY was set explicitly
   std::string gateway_url_file;     // read the URL from this file when no gateway was given
   std::string corpus = "workers";
-  int concurrency = 50;              // workers (connections)
+  int concurrency = 50;             // VUs (connections)
   int threads = 0;                  // event-loop threads; 0: one per two cores
   Nanos duration = std::chrono::seconds(60);
   Nanos warmup{0};
@@ -40,13 +53,16 @@ struct Options {
   std::map<Scenario, Nanos> p99_budget;
   ProgressMode progress = ProgressMode::automatic;
   int min_results = 1;              // a search must return at least this many results
+  QuerySource queries = QuerySource::generated;  // the fixtures' generated pool, or the seed's 30
+  RosterSource roster = RosterSource::seed;      // the seed's fabricated roster, or the answers
+  std::string roster_file;          // --roster corpus: the corpus JSON Lines the gateway serves
+  ExecutorSettings executor;               // how stress mode schedules starts
+  double max_dropped_rate = -1;            // open model: fail above this dropped fraction; < 0: none
+  double min_achieved_rate = -1;           // open model: fail below this starts/s; < 0: none
   std::vector<std::string> headers;        // "Name: value", sent on every request
   std::vector<std::string> secret_headers; // names (lower case) whose values are redacted;
                                            // authorization and proxy-authorization always are
 };
-
-// The seed's weights, in the seed's order.
-std::vector<std::pair<Scenario, int>> default_weights();
 
 // Parses "cold_search_email=35,profile_swap=15"; throws std::invalid_argument naming the bad part
 // (and, for an unknown scenario, listing the valid names). `flag` is how the user spelled it.

@@ -17,7 +17,8 @@
 #include <vector>
 
 #include "multitier/run/histogram.h"
-#include "multitier/workload/scenario_result.h"
+#include "multitier/run/schedule_stats.h"
+#include "multitier/workload/catalogue.h"
 
 namespace multitier {
 
@@ -73,6 +74,11 @@ struct ScenarioStats {
   // repeat_cache's first_to_rest_ratio: sum and number of results that carried one.
   double ratio_sum = 0;
   std::uint64_t ratio_count = 0;
+  // Open-model executors only (results that carry `waited`): end to end from the planned start
+  // (corrected), and the first step from the actual (raw) and the planned start (corrected).
+  LatencyHistogram corrected;
+  LatencyHistogram first_step;
+  LatencyHistogram first_step_corrected;
 
   double failure_rate() const { return runs ? static_cast<double>(failures) / runs : 0.0; }
   double ratio_mean() const { return ratio_count ? ratio_sum / ratio_count : 0.0; }
@@ -119,10 +125,15 @@ class Registry {
   // End-to-end latency of every scenario together (the scenarios' histograms merged).
   LatencyHistogram total_latency() const;
 
+  // The open-model executors' planned, started, dropped and late starts.
+  const ScheduleStats& schedule() const { return schedule_; }
+  ScheduleStats& schedule() { return schedule_; }
+
   friend bool operator==(const Registry&, const Registry&) = default;
 
  private:
   std::array<ScenarioStats, kScenarioCount> scenarios_;
+  ScheduleStats schedule_;
 };
 
 }  // namespace multitier

@@ -1,17 +1,17 @@
-// Runs scenarios on `concurrency` workers, in one of two modes:
-//   iterations: a fixed number of runs spread over the workers (worker w takes runs w, w+W, ...);
-//   stress:     every worker repeats until warmup + duration has passed.
-// A worker is a coroutine with its own GatewayClient (one keep-alive connection) and its own
-// Random stream (derived from the seed and the worker index, so a seed replays the same
-// choices). Workers are spread over `threads` event-loop threads (worker w on thread w mod T);
-// each thread drives its workers' requests through one TransferLoop (one curl multi handle)
-// and records their results into its own Registry, so nothing on the hot path is shared and
-// no lock is taken. Threads publish a copy of their registry about once a second for
-// progress; the final registries are merged after join. The runner never prints.
+// Runs scenarios on `concurrency` virtual users (VUs), in one of two modes:
+//   iterations: a fixed number of runs spread over the VUs (VU v takes runs v, v+V, ...);
+//   stress:     every VU repeats until warmup + duration has passed.
+// A VU is a coroutine with its own GatewayClient (one keep-alive connection) and its own
+// Random stream (derived from the seed and the VU's index, so a seed replays the same
+// choices). VUs are spread over `threads` event-loop threads (VU v on thread v mod T); each
+// thread drives its VUs' requests through one TransferLoop (one curl multi handle) and records
+// their results into its own Registry, so nothing on the hot path is shared and no lock is
+// taken. Threads publish a copy of their registry about once a second for progress; the final
+// registries are merged after join. The runner never prints.
 //
-// A scenario that fails to connect is followed by a 10 ms pause of that worker: a dead gateway
-// would otherwise turn every worker into a busy loop of refused connections, starving the
-// machine the gateway is restarting on. Other failures are not delayed.
+// A scenario that fails to connect is followed by a 10 ms pause of that VU: a dead gateway
+// would otherwise turn every VU into a busy loop of refused connections, starving the machine
+// the gateway is restarting on. Other failures are not delayed.
 #pragma once
 
 #include <atomic>
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "multitier/net/http_client.h"
+#include "multitier/run/executor.h"
 #include "multitier/run/registry.h"
 #include "multitier/workload/scenarios.h"
 
@@ -34,13 +35,16 @@ struct RunPlan {
   ScenarioContext context;
   std::vector<std::pair<Scenario, int>> weights;  // one entry {s, 1} runs a single scenario
   bool stress = false;
-  int concurrency = 1;       // workers, one connection each
+  int concurrency = 1;       // VUs, one connection each
   int threads = 0;           // event-loop threads; 0: default_loop_threads()
   std::chrono::nanoseconds duration{0};
   std::chrono::nanoseconds warmup{0};
   int iterations = 1;
   std::uint64_t seed = 1;
   std::uint64_t nonce = 0;  // makes playbook texts unique per process
+  // How starts are scheduled in stress mode (iterations mode ignores it). The open-model
+  // executors run on executor.max_vus VUs instead of `concurrency`.
+  ExecutorSettings executor;
 };
 
 struct RunProgress {
@@ -60,8 +64,8 @@ struct RunOutcome {
 
 using ProgressCallback = std::function<void(const RunProgress&)>;
 
-// Runs the plan. `stop` may be raised from any thread or a signal handler; workers then finish
-// their current scenario and return. An exception escaping a worker (a bug, not a gateway
+// Runs the plan. `stop` may be raised from any thread or a signal handler; VUs then finish
+// their current scenario and return. An exception escaping a VU (a bug, not a gateway
 // problem) is rethrown here after every thread has ended. `progress`, when set, is called on the calling thread
 // about every `progress_every`.
 RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
@@ -75,7 +79,7 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
 int default_loop_threads();
 
 // The event-loop threads a plan runs on: plan.threads, or default_loop_threads(); never more
-// than there are workers.
+// than there are VUs.
 int loop_threads(const RunPlan& plan);
 
 // Picks a scenario by weight for one draw of `random`.
