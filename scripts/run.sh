@@ -4,6 +4,8 @@
 #   scripts/run.sh                          # defaults above
 #   scripts/run.sh --duration 5m            # the seed's 5-minute run
 #   scripts/run.sh --gateway http://127.0.0.1:4110   # your own gateway (loopback only)
+#   scripts/run.sh --queries seed           # the seed's 30 query texts instead of the generated pool
+#   scripts/run.sh --roster corpus          # drafts and proposals name the workers the search returned
 # Every suite option works here (see --help); MULTITIER_* environment variables too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,8 @@ if [[ -z "$own_gateway" ]]; then
   scripts/gateway-ctl.sh start "$state" build/fixtures/gateway/multitier-gateway "$corpus"
   trap 'scripts/gateway-ctl.sh stop "$state" >/dev/null' EXIT
   export MULTITIER_GATEWAY_URL_FILE="$PWD/$state/url"
+  # What --roster corpus checks answers against: the corpus this gateway serves (read only then).
+  export MULTITIER_ROSTER_FILE=${MULTITIER_ROSTER_FILE:-$PWD/$corpus}
 fi
 
 report_dir=${MULTITIER_REPORT_DIR:-reports/$(date +%Y%m%d-%H%M%S)}
