@@ -1,5 +1,7 @@
 #include "multitier/run/options.h"
 
+#include "option_reader.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -16,6 +18,8 @@
 #endif
 
 namespace multitier {
+using detail::fill_executor;
+using detail::Reader;
 namespace po = boost::program_options;
 
 namespace {
@@ -23,7 +27,8 @@ namespace {
 constexpr std::string_view kEnvPrefix = "MULTITIER_";
 
 po::options_description describe() {
-  po::options_description d("multitier options (each also read from MULTITIER_<NAME>, e.g. MULTITIER_GATEWAY)");
+  po::options_description d(
+      "multitier options (each also read from MULTITIER_<NAME>, e.g. MULTITIER_GATEWAY)");
   // clang-format off
   d.add_options()
     ("help,h", "print this help and GoogleTest's, then exit")
@@ -70,7 +75,8 @@ struct ListVariable {
   std::string_view option;
   char separator;
 };
-constexpr ListVariable kListVariables[] = {{"HEADERS", "header", '\n'}, {"SECRET_HEADERS", "secret-header", ','}};
+constexpr ListVariable kListVariables[] = {{"HEADERS", "header", '\n'},
+                                           {"SECRET_HEADERS", "secret-header", ','}};
 
 // One environment entry turned into command-line arguments, and the variable it came from.
 struct EnvArgument {
@@ -79,7 +85,8 @@ struct EnvArgument {
   std::vector<std::string> args;
 };
 
-std::vector<EnvArgument> environment_args(const po::options_description& d, const char* const* environment) {
+std::vector<EnvArgument> environment_args(const po::options_description& d,
+                                          const char* const* environment) {
   std::vector<EnvArgument> out;
   for (const char* const* e = environment; e && *e; ++e) {
     std::string_view entry(*e);
@@ -104,7 +111,8 @@ std::vector<EnvArgument> environment_args(const po::options_description& d, cons
         return c == '_' ? '-' : static_cast<char>(std::tolower(c));
       });
       const bool list_option = name == "header" || name == "secret-header";  // read as lists above
-      if (name == "help" || name == "version" || list_option || !d.find_nothrow(name, false)) continue;
+      if (name == "help" || name == "version" || list_option || !d.find_nothrow(name, false))
+        continue;
       argument.option = name;
       argument.args.push_back("--" + name + "=" + std::string(value));
     }
@@ -113,51 +121,11 @@ std::vector<EnvArgument> environment_args(const po::options_description& d, cons
   return out;
 }
 
-// Reads validated values out of the variables map, naming each by what the user wrote.
-class Reader {
- public:
-  Reader(const po::variables_map& vm, std::map<std::string, std::string> sources)
-      : vm_(vm), sources_(std::move(sources)) {}
-
-  std::string label(const std::string& name) const {
-    auto it = sources_.find(name);
-    return it != sources_.end() ? it->second : "--" + name;
-  }
-  [[noreturn]] void bad(const std::string& name, const std::string& why) const {
-    throw std::invalid_argument(label(name) + ": " + why);
-  }
-  bool has(const std::string& name) const { return vm_.count(name) > 0; }
-  // Set by the user (command line or environment), not left at its default.
-  bool given(const std::string& name) const { return vm_.count(name) > 0 && !vm_[name].defaulted(); }
-  template <typename T>
-  T get(const std::string& name) const {
-    return vm_[name].as<T>();
-  }
-  int in_range(const std::string& name, int low, int high) const {
-    const int value = get<int>(name);
-    if (value < low || value > high) {
-      bad(name, "must be within " + std::to_string(low) + ".." + std::to_string(high) + ", not " + std::to_string(value));
-    }
-    return value;
-  }
-  Nanos duration(const std::string& name, Nanos at_least) const {
-    const std::string text = get<std::string>(name);
-    DurationError error;
-    auto d = parse_duration(text, &error, std::chrono::hours(24 * 7));
-    if (!d) bad(name, error.reason + " (try 250ms, 10s, 1m30s)");
-    if (*d < at_least) bad(name, "must be at least " + format_duration_exact(at_least) + ", not '" + text + "'");
-    return *d;
-  }
-
- private:
-  const po::variables_map& vm_;
-  std::map<std::string, std::string> sources_;
-};
-
 // Splits "scenario=value,scenario=value" and hands each (scenario, value text) to `take`, which
 // returns false for a bad value. Throws std::invalid_argument naming `flag` and the entry.
 template <typename Take>
-void for_each_scenario_entry(std::string_view text, std::string_view flag, std::string_view want, Take&& take) {
+void for_each_scenario_entry(std::string_view text, std::string_view flag, std::string_view want,
+                             Take&& take) {
   std::stringstream ss{std::string(text)};
   for (std::string part; std::getline(ss, part, ',');) {
     part = trim(part);
@@ -167,30 +135,34 @@ void for_each_scenario_entry(std::string_view text, std::string_view flag, std::
     auto scenario = scenario_from_string(name);
     if (!scenario) {
       std::string names;
-      for (Scenario s : kAllScenarios) names += (names.empty() ? "" : ", ") + std::string(to_string(s));
-      throw std::invalid_argument(std::string(flag) + ": unknown scenario '" + name + "' in '" + part +
-                                  "' (scenarios: " + names + ")");
+      for (Scenario s : kAllScenarios)
+        names += (names.empty() ? "" : ", ") + std::string(to_string(s));
+      throw std::invalid_argument(std::string(flag) + ": unknown scenario '" + name + "' in '" +
+                                  part + "' (scenarios: " + names + ")");
     }
     if (eq == std::string::npos || !take(*scenario, trim(part.substr(eq + 1)))) {
-      throw std::invalid_argument(std::string(flag) + ": bad entry '" + part + "' (want " + std::string(want) + ")");
+      throw std::invalid_argument(std::string(flag) + ": bad entry '" + part + "' (want " +
+                                  std::string(want) + ")");
     }
   }
 }
 
 std::map<Scenario, Nanos> parse_budgets(std::string_view text, std::string_view flag) {
   std::map<Scenario, Nanos> out;
-  for_each_scenario_entry(text, flag, "scenario=duration, e.g. cold_search_email=20ms", [&](Scenario s, const std::string& v) {
-    auto d = parse_duration(v);
-    if (d) out[s] = *d;
-    return d.has_value() && d->count() > 0;
-  });
+  for_each_scenario_entry(text, flag, "scenario=duration, e.g. cold_search_email=20ms",
+                          [&](Scenario s, const std::string& v) {
+                            auto d = parse_duration(v);
+                            if (d) out[s] = *d;
+                            return d.has_value() && d->count() > 0;
+                          });
   return out;
 }
 
 // RFC 9110 token characters, the only ones a header name may hold.
 bool is_token(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
   });
 }
 
@@ -201,7 +173,8 @@ std::vector<std::string> parse_headers(const Reader& in) {
     const auto colon = raw.find(':');
     const std::string name = trim(raw.substr(0, colon));
     if (colon == std::string::npos || !is_token(name) || name != raw.substr(0, colon)) {
-      in.bad("header", "not 'Name: value': '" + raw.substr(0, raw.find(':')) + "...' (the name is a token, then a colon)");
+      in.bad("header", "not 'Name: value': '" + raw.substr(0, raw.find(':')) +
+                           "...' (the name is a token, then a colon)");
     }
     const std::string value = trim(raw.substr(colon + 1));
     if (value.find_first_of("\r\n") != std::string::npos || value.find('\0') != std::string::npos) {
@@ -212,77 +185,13 @@ std::vector<std::string> parse_headers(const Reader& in) {
   return out;
 }
 
-std::string format_fixed_target(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
-// The executor and its settings, checked together: what one executor needs, another refuses.
-void fill_executor(const Reader& in, Options& o) {
-  ExecutorSettings& e = o.executor;
-  const auto name = in.get<std::string>("executor");
-  const auto kind = executor_from_string(name);
-  if (!kind) {
-    in.bad("executor", "unknown executor '" + name +
-                           "' (constant-vus, ramping-vus, constant-arrival-rate, ramping-arrival-rate)");
-  }
-  e.kind = *kind;
-  if (e.kind != ExecutorKind::constant_vus) o.stress = true;
-  const bool open = open_model(e.kind);
-  const auto only_for = [&](const std::string& option, bool allowed, const std::string& who) {
-    if (in.given(option) && !allowed) in.bad(option, "applies to " + who + " only, not to --executor " + name);
-  };
-  only_for("stages", ramping(e.kind), "the ramping executors");
-  only_for("rate", e.kind == ExecutorKind::constant_arrival_rate, "constant-arrival-rate");
-  for (const char* option : {"max-vus", "arrivals", "when-busy", "max-backlog", "max-dropped-rate", "min-achieved-rate"}) {
-    only_for(option, open, "the arrival-rate executors");
-  }
-  only_for("duration", !ramping(e.kind), "the constant executors (a ramping executor lasts as long as its stages)");
-  if (ramping(e.kind)) {
-    if (!in.given("stages")) in.bad("executor", name + " needs --stages, e.g. 30s:10,1m:50,30s:0");
-    e.stages = parse_stages(in.get<std::string>("stages"), in.label("stages"));
-    // The bounds of --max-vus and --rate hold for every stage's target too.
-    const double most = e.kind == ExecutorKind::ramping_vus ? 100'000 : 1e6;
-    for (const Stage& stage : e.stages) {
-      if (stage.target > most) {
-        in.bad("stages", "a target of " + format_fixed_target(stage.target) + " is over " +
-                             (e.kind == ExecutorKind::ramping_vus ? "100000 VUs" : "1000000 starts/s"));
-      }
-    }
-    Nanos total{0};
-    for (const Stage& stage : e.stages) total += stage.duration;
-    if (o.warmup >= total) in.bad("warmup", "must be shorter than the stages (" + format_duration_exact(total) + ")");
-  }
-  if (e.kind == ExecutorKind::constant_arrival_rate) {
-    e.rate = in.get<double>("rate");
-    if (!(e.rate > 0) || e.rate > 1e6) in.bad("rate", "constant-arrival-rate needs --rate within (0, 1000000] starts per second");
-  }
-  e.max_vus = in.in_range("max-vus", 0, 100'000);
-  if (e.max_vus == 0) e.max_vus = o.concurrency;
-  const auto arrivals = in.get<std::string>("arrivals");
-  if (arrivals == "uniform") e.arrivals = Arrivals::uniform;
-  else if (arrivals == "poisson") e.arrivals = Arrivals::poisson;
-  else in.bad("arrivals", "must be uniform or poisson, not '" + arrivals + "'");
-  const auto busy = in.get<std::string>("when-busy");
-  if (busy == "drop") e.when_busy = WhenBusy::drop;
-  else if (busy == "queue") e.when_busy = WhenBusy::queue;
-  else in.bad("when-busy", "must be drop or queue, not '" + busy + "'");
-  e.max_backlog = in.in_range("max-backlog", 0, 10'000'000);
-  o.max_dropped_rate = in.get<double>("max-dropped-rate");
-  if (in.given("max-dropped-rate") && !(o.max_dropped_rate >= 0 && o.max_dropped_rate <= 1)) {
-    in.bad("max-dropped-rate", "must be within 0..1");
-  }
-  o.min_achieved_rate = in.get<double>("min-achieved-rate");
-  if (in.given("min-achieved-rate") && !(o.min_achieved_rate >= 0)) in.bad("min-achieved-rate", "must be at least 0");
-}
-
 void fill(const Reader& in, Options& o) {
   o.gateway_given = in.has("gateway");
   if (o.gateway_given) o.gateway = in.get<std::string>("gateway");
   if (in.has("gateway-url-file")) o.gateway_url_file = in.get<std::string>("gateway-url-file");
   if (o.gateway_given) {
-    if (std::string problem = target_problem(o.gateway); !problem.empty()) in.bad("gateway", problem);
+    if (std::string problem = target_problem(o.gateway); !problem.empty())
+      in.bad("gateway", problem);
   }
   o.corpus = in.get<std::string>("corpus");
   if (o.corpus.empty()) in.bad("corpus", "must name an index");
@@ -300,27 +209,40 @@ void fill(const Reader& in, Options& o) {
   const auto weights = in.get<std::string>("weights");
   o.weights = weights.empty() ? default_weights() : parse_weights(weights, in.label("weights"));
   o.max_failure_rate = in.get<double>("max-failure-rate");
-  if (!(o.max_failure_rate >= 0 && o.max_failure_rate <= 1)) in.bad("max-failure-rate", "must be within 0..1");
+  if (!(o.max_failure_rate >= 0 && o.max_failure_rate <= 1))
+    in.bad("max-failure-rate", "must be within 0..1");
   o.p99_budget = parse_budgets(in.get<std::string>("p99-budget"), in.label("p99-budget"));
   const auto progress = in.get<std::string>("progress");
-  if (progress == "auto") o.progress = ProgressMode::automatic;
-  else if (progress == "tty") o.progress = ProgressMode::tty;
-  else if (progress == "plain") o.progress = ProgressMode::plain;
-  else if (progress == "off") o.progress = ProgressMode::off;
-  else in.bad("progress", "must be auto, tty, plain or off, not '" + progress + "'");
+  if (progress == "auto")
+    o.progress = ProgressMode::automatic;
+  else if (progress == "tty")
+    o.progress = ProgressMode::tty;
+  else if (progress == "plain")
+    o.progress = ProgressMode::plain;
+  else if (progress == "off")
+    o.progress = ProgressMode::off;
+  else
+    in.bad("progress", "must be auto, tty, plain or off, not '" + progress + "'");
   o.min_results = in.in_range("min-results", 0, 1000);
   const auto queries = in.get<std::string>("queries");
-  if (queries == "generated") o.queries = QuerySource::generated;
-  else if (queries == "seed") o.queries = QuerySource::seed;
-  else in.bad("queries", "must be generated or seed, not '" + queries + "'");
+  if (queries == "generated")
+    o.queries = QuerySource::generated;
+  else if (queries == "seed")
+    o.queries = QuerySource::seed;
+  else
+    in.bad("queries", "must be generated or seed, not '" + queries + "'");
   const auto roster = in.get<std::string>("roster");
-  if (roster == "seed") o.roster = RosterSource::seed;
-  else if (roster == "corpus") o.roster = RosterSource::corpus;
-  else in.bad("roster", "must be seed or corpus, not '" + roster + "'");
+  if (roster == "seed")
+    o.roster = RosterSource::seed;
+  else if (roster == "corpus")
+    o.roster = RosterSource::corpus;
+  else
+    in.bad("roster", "must be seed or corpus, not '" + roster + "'");
   o.roster_file = in.get<std::string>("roster-file");
   if (o.roster == RosterSource::corpus) {
     // Only opened here; a malformed line is reported when the suite loads it, before any load.
-    if (o.roster_file.empty()) in.bad("roster", "corpus needs --roster-file PATH, the corpus JSON Lines the gateway serves");
+    if (o.roster_file.empty())
+      in.bad("roster", "corpus needs --roster-file PATH, the corpus JSON Lines the gateway serves");
     if (!std::ifstream(o.roster_file)) in.bad("roster-file", "cannot read '" + o.roster_file + "'");
   }
   fill_executor(in, o);
@@ -337,20 +259,23 @@ void fill(const Reader& in, Options& o) {
 
 std::vector<std::pair<Scenario, int>> parse_weights(std::string_view text, std::string_view flag) {
   std::vector<std::pair<Scenario, int>> out;
-  for_each_scenario_entry(text, flag, "scenario=weight, weight >= 0", [&](Scenario s, const std::string& v) {
-    int weight = -1;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), weight);
-    if (ec != std::errc() || end != v.data() + v.size() || weight < 0) return false;
-    auto same = [&](const auto& p) { return p.first == s; };
-    if (std::any_of(out.begin(), out.end(), same)) {
-      throw std::invalid_argument(std::string(flag) + ": " + std::string(to_string(s)) + " given twice");
-    }
-    out.emplace_back(s, weight);
-    return true;
-  });
+  for_each_scenario_entry(
+      text, flag, "scenario=weight, weight >= 0", [&](Scenario s, const std::string& v) {
+        int weight = -1;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), weight);
+        if (ec != std::errc() || end != v.data() + v.size() || weight < 0) return false;
+        auto same = [&](const auto& p) { return p.first == s; };
+        if (std::any_of(out.begin(), out.end(), same)) {
+          throw std::invalid_argument(std::string(flag) + ": " + std::string(to_string(s)) +
+                                      " given twice");
+        }
+        out.emplace_back(s, weight);
+        return true;
+      });
   int total = 0;
   for (const auto& [s, w] : out) total += w;
-  if (total <= 0) throw std::invalid_argument(std::string(flag) + ": the weights must add up to more than 0");
+  if (total <= 0)
+    throw std::invalid_argument(std::string(flag) + ": the weights must add up to more than 0");
   return out;
 }
 
@@ -362,7 +287,8 @@ std::string options_help() {
 
 std::string_view suite_version() { return MULTITIER_VERSION; }
 
-ParseOutcome parse_options(int argc, const char* const* argv, const char* const* environment, Options& out) {
+ParseOutcome parse_options(int argc, const char* const* argv, const char* const* environment,
+                           Options& out) {
   auto desc = describe();
   try {
     po::variables_map vm;
@@ -371,11 +297,13 @@ ParseOutcome parse_options(int argc, const char* const* argv, const char* const*
     // silently ignored.
     const auto strays = po::collect_unrecognized(parsed.options, po::include_positional);
     if (!strays.empty()) {
-      throw std::invalid_argument("unexpected argument '" + strays.front() + "' (options start with --)");
+      throw std::invalid_argument("unexpected argument '" + strays.front() +
+                                  "' (options start with --)");
     }
     po::store(parsed, vm);
     if (vm.count("help")) return {ParseOutcome::Action::help, options_help()};
-    if (vm.count("version")) return {ParseOutcome::Action::version, "multitier " + std::string(suite_version())};
+    if (vm.count("version"))
+      return {ParseOutcome::Action::version, "multitier " + std::string(suite_version())};
     std::map<std::string, std::string> sources;
     for (const EnvArgument& env : environment_args(desc, environment)) {
       if (vm.count(env.option) && !vm[env.option].defaulted()) continue;  // the command line wins
@@ -392,7 +320,8 @@ ParseOutcome parse_options(int argc, const char* const* argv, const char* const*
     out = std::move(options);
     return {};
   } catch (const std::exception& e) {
-    return {ParseOutcome::Action::error, std::string("multitier: ") + e.what() + "\nrun with --help for the options"};
+    return {ParseOutcome::Action::error,
+            std::string("multitier: ") + e.what() + "\nrun with --help for the options"};
   }
 }
 
