@@ -8,18 +8,18 @@
 #include <cstdint>
 #include <string>
 
-#include "multitier/core/failure.h"
 #include "multitier/contract/gateway_client.h"
-#include "multitier/run/histogram.h"
+#include "multitier/core/failure.h"
 #include "multitier/net/http_client.h"
+#include "multitier/run/histogram.h"
 
 namespace multitier::bench {
 
 struct LoadPlan {
-  std::string base_url;               // "http://127.0.0.1:PORT", no trailing slash
-  SearchRequest request;              // sent unchanged on every connection
-  int connections = 50;               // one keep-alive connection each
-  int threads = 1;                    // event-loop threads (engine loop)
+  std::string base_url;   // "http://127.0.0.1:PORT", no trailing slash
+  SearchRequest request;  // sent unchanged on every connection
+  int connections = 50;   // one keep-alive connection each
+  int threads = 1;        // event-loop threads (engine loop)
   std::chrono::milliseconds duration{10'000};
   HttpOptions http;
 };
@@ -30,9 +30,9 @@ struct LoadResult {
   std::uint64_t requests = 0;
   std::uint64_t failures = 0;
   std::array<std::uint64_t, kFailureKindCount> failure_kinds{};
-  std::string first_failure;          // message of the first failure seen, empty when none
+  std::string first_failure;  // message of the first failure seen, empty when none
   LatencyHistogram latency;
-  double wall_s = 0;                  // first request sent to last answer counted
+  double wall_s = 0;  // first request sent to last answer counted
 
   void count_failure(const Failure& f);
   // Adds `other`'s counts; keeps this result's first_failure when it has one. wall_s untouched.

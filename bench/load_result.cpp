@@ -5,7 +5,8 @@ namespace multitier::bench {
 void LoadResult::count_failure(const Failure& f) {
   ++failures;
   ++failure_kinds[static_cast<std::size_t>(f.kind)];
-  if (first_failure.empty()) first_failure = f.message.empty() ? std::string(to_string(f.kind)) : f.message;
+  if (first_failure.empty())
+    first_failure = f.message.empty() ? std::string(to_string(f.kind)) : f.message;
 }
 
 void LoadResult::merge(const LoadResult& other) {

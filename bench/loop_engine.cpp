@@ -25,8 +25,10 @@ struct LoopThread {
       Failure f = co_await client.search(plan.request, answer);
       auto done = Clock::now();
       ++result.requests;
-      if (f) result.count_failure(f);
-      else result.latency.record(done - sent);
+      if (f)
+        result.count_failure(f);
+      else
+        result.latency.record(done - sent);
       sent = done;
     }
   }
@@ -52,7 +54,8 @@ LoadResult run_loops(const LoadPlan& plan) {
   loops.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     // Connections spread as evenly as the runner spreads workers.
-    loops.push_back({plan, plan.connections / threads + (t < plan.connections % threads ? 1 : 0), {}});
+    loops.push_back(
+        {plan, plan.connections / threads + (t < plan.connections % threads ? 1 : 0), {}});
   }
   const auto start = Clock::now();
   const auto deadline = start + plan.duration;

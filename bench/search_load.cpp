@@ -30,7 +30,8 @@ struct Cli {
 };
 
 po::options_description describe() {
-  po::options_description d("multitier-search-load options (each also read from MULTITIER_BENCH_<NAME>)");
+  po::options_description d(
+      "multitier-search-load options (each also read from MULTITIER_BENCH_<NAME>)");
   // clang-format off
   d.add_options()
     ("help,h", "print this help and exit")
@@ -74,13 +75,18 @@ std::optional<int> parse(int argc, char** argv, Cli& cli) {
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, d), vm);
-    po::store(po::parse_environment(d, [&d](const std::string& env) -> std::string {
-      const std::string prefix = "MULTITIER_BENCH_";
-      if (env.rfind(prefix, 0) != 0) return {};
-      std::string name = env.substr(prefix.size());
-      for (char& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return name != "help" && d.find_nothrow(name, false) ? name : std::string();
-    }), vm);
+    po::store(po::parse_environment(
+                  d,
+                  [&d](const std::string& env) -> std::string {
+                    const std::string prefix = "MULTITIER_BENCH_";
+                    if (env.rfind(prefix, 0) != 0) return {};
+                    std::string name = env.substr(prefix.size());
+                    for (char& c : name)
+                      c = c == '_' ? '-'
+                                   : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                    return name != "help" && d.find_nothrow(name, false) ? name : std::string();
+                  }),
+              vm);
     po::notify(vm);
     if (vm.count("help")) {
       std::cout << d << "\n";
@@ -89,7 +95,8 @@ std::optional<int> parse(int argc, char** argv, Cli& cli) {
     LoadPlan& p = cli.plan;
     p.base_url = gateway_url(vm);
     p.connections = vm["connections"].as<int>();
-    if (p.connections < 1 || p.connections > 1024) throw std::invalid_argument("--connections must be within 1..1024");
+    if (p.connections < 1 || p.connections > 1024)
+      throw std::invalid_argument("--connections must be within 1..1024");
     p.duration = duration_of(vm, "duration");
     p.http.timeout_ms = duration_of(vm, "timeout").count();
     p.request.query_text = vm["query"].as<std::string>();
@@ -97,9 +104,11 @@ std::optional<int> parse(int argc, char** argv, Cli& cli) {
     p.request.corpora = {vm["corpus"].as<std::string>()};
     p.request.k = p.request.per_corpus_k = vm["k"].as<int>();
     cli.engine = vm["engine"].as<std::string>();
-    if (cli.engine != "threads" && cli.engine != "loop") throw std::invalid_argument("--engine must be loop or threads");
+    if (cli.engine != "threads" && cli.engine != "loop")
+      throw std::invalid_argument("--engine must be loop or threads");
     p.threads = vm["threads"].as<int>();
-    if (p.threads < 0 || p.threads > 256) throw std::invalid_argument("--threads must be within 0..256");
+    if (p.threads < 0 || p.threads > 256)
+      throw std::invalid_argument("--threads must be within 0..256");
     if (p.threads == 0) p.threads = default_loop_threads();
     cli.print_body = vm["print-body"].as<bool>();
   } catch (const std::exception& e) {
@@ -118,16 +127,20 @@ void print(const Cli& cli, const LoadResult& r, double cpu_s) {
   const double ms = 1e-6;
   const double per_request_us = r.requests ? cpu_s * 1e6 / static_cast<double>(r.requests) : 0.0;
   const double rps = r.wall_s > 0 ? static_cast<double>(r.requests) / r.wall_s : 0.0;
-  std::printf("engine=%s threads=%d connections=%d wall_s=%.3f requests=%llu failures=%llu rps=%.1f p50_ms=%.3f "
-              "p99_ms=%.3f cpu_s=%.3f cpu_us_per_request=%.1f\n",
-              cli.engine.c_str(), cli.engine == "loop" ? cli.plan.threads : cli.plan.connections, cli.plan.connections, r.wall_s,
-              static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.failures), rps,
-              static_cast<double>(r.latency.percentile(0.50).count()) * ms,
-              static_cast<double>(r.latency.percentile(0.99).count()) * ms, cpu_s, per_request_us);
-  std::printf("  %llu requests in %.2f s, %.1f req/s, p50 %.3f ms, p99 %.3f ms, own CPU %.1f us/request\n",
-              static_cast<unsigned long long>(r.requests), r.wall_s, rps,
-              static_cast<double>(r.latency.percentile(0.50).count()) * ms,
-              static_cast<double>(r.latency.percentile(0.99).count()) * ms, per_request_us);
+  std::printf(
+      "engine=%s threads=%d connections=%d wall_s=%.3f requests=%llu failures=%llu rps=%.1f "
+      "p50_ms=%.3f "
+      "p99_ms=%.3f cpu_s=%.3f cpu_us_per_request=%.1f\n",
+      cli.engine.c_str(), cli.engine == "loop" ? cli.plan.threads : cli.plan.connections,
+      cli.plan.connections, r.wall_s, static_cast<unsigned long long>(r.requests),
+      static_cast<unsigned long long>(r.failures), rps,
+      static_cast<double>(r.latency.percentile(0.50).count()) * ms,
+      static_cast<double>(r.latency.percentile(0.99).count()) * ms, cpu_s, per_request_us);
+  std::printf(
+      "  %llu requests in %.2f s, %.1f req/s, p50 %.3f ms, p99 %.3f ms, own CPU %.1f us/request\n",
+      static_cast<unsigned long long>(r.requests), r.wall_s, rps,
+      static_cast<double>(r.latency.percentile(0.50).count()) * ms,
+      static_cast<double>(r.latency.percentile(0.99).count()) * ms, per_request_us);
   if (r.failures > 0) {
     std::printf("  %llu failures:", static_cast<unsigned long long>(r.failures));
     for (std::size_t i = 0; i < r.failure_kinds.size(); ++i) {

@@ -25,12 +25,14 @@ LoadResult run_threads(const LoadPlan& plan) {
       LoadResult& mine = per_thread[i];
       ready.count_down();
       go.wait();
-      for (auto sent = Clock::now(); sent < deadline; ) {
+      for (auto sent = Clock::now(); sent < deadline;) {
         Failure f = sync_wait(client.search(plan.request, answer));
         auto done = Clock::now();
         ++mine.requests;
-        if (f) mine.count_failure(f);
-        else mine.latency.record(done - sent);
+        if (f)
+          mine.count_failure(f);
+        else
+          mine.latency.record(done - sent);
         sent = done;
       }
     });

@@ -25,9 +25,11 @@ bool within(std::string_view s, std::size_t min_bytes, std::size_t max_bytes) {
 
 void check_search(std::string_view body) {
   const gw::SearchRequest req = gw::parse_search(body);
-  bool ok = within(req.query_text, 1, gw::kMaxQueryBytes) && within(req.query_role, 0, gw::kMaxQueryBytes) &&
-            !req.corpora.empty() && req.corpora.size() <= gw::kMaxCorpora && req.k >= 1 && req.k <= gw::kMaxK &&
-            req.per_corpus_k >= 1 && req.per_corpus_k <= gw::kMaxK && req.exclude_ids.size() <= gw::kMaxExcludeIds;
+  bool ok = within(req.query_text, 1, gw::kMaxQueryBytes) &&
+            within(req.query_role, 0, gw::kMaxQueryBytes) && !req.corpora.empty() &&
+            req.corpora.size() <= gw::kMaxCorpora && req.k >= 1 && req.k <= gw::kMaxK &&
+            req.per_corpus_k >= 1 && req.per_corpus_k <= gw::kMaxK &&
+            req.exclude_ids.size() <= gw::kMaxExcludeIds;
   for (auto it = req.corpora.begin(); ok && it != req.corpora.end(); ++it) {
     ok = std::find(it + 1, req.corpora.end(), *it) == req.corpora.end();  // duplicates dropped
   }
@@ -36,9 +38,10 @@ void check_search(std::string_view body) {
 
 void check_record(std::string_view body) {
   const gw::PlaybookRecord rec = gw::parse_record(body);
-  bool ok = within(rec.query_text, 1, gw::kMaxQueryBytes) && within(rec.role, 0, gw::kMaxQueryBytes) &&
-            within(rec.answer_id, 1, gw::kMaxQueryBytes) && within(rec.answer_corpus, 1, gw::kMaxQueryBytes) &&
-            rec.tags.size() <= gw::kMaxTags;
+  bool ok = within(rec.query_text, 1, gw::kMaxQueryBytes) &&
+            within(rec.role, 0, gw::kMaxQueryBytes) &&
+            within(rec.answer_id, 1, gw::kMaxQueryBytes) &&
+            within(rec.answer_corpus, 1, gw::kMaxQueryBytes) && rec.tags.size() <= gw::kMaxTags;
   for (const auto& tag : rec.tags) ok = ok && tag.size() <= gw::kMaxTagBytes;
   if (!ok) std::abort();
 }
@@ -47,7 +50,8 @@ void check_record(std::string_view body) {
 void check_index_name(std::string_view name) {
   static constexpr std::string_view kAllowed =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
-  const bool expected = within(name, 1, 64) && name.find_first_not_of(kAllowed) == std::string_view::npos;
+  const bool expected =
+      within(name, 1, 64) && name.find_first_not_of(kAllowed) == std::string_view::npos;
   if (gw::valid_index_name(name) != expected) std::abort();
 }
 

@@ -13,7 +13,12 @@ namespace {
 const multitier::SearchRequest& request_for(std::uint8_t selector) {
   static const multitier::SearchRequest requests[] = {
       {"test", "", {"workers"}, 1, 1, false, {}},
-      {"Need 3 Pickers in Aurora IL", "Pickers", {"workers", "archive"}, 5, 5, false,
+      {"Need 3 Pickers in Aurora IL",
+       "Pickers",
+       {"workers", "archive"},
+       5,
+       5,
+       false,
        {"w-1", "w-2", "a"}},
       {"Need 3 Pickers in Aurora IL", "Pickers", {"workers"}, 3, 3, true, {"w-000001"}},
       {"q", "", {"workers", "playbook_memory"}, 1000, 1000, true, {}},

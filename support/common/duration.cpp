@@ -36,7 +36,8 @@ bool read_number(std::string_view& text, std::uint64_t& whole, std::string_view&
   std::size_t i = 0;
   whole = 0;
   while (i < text.size() && is_digit(text[i])) {
-    if (whole > (std::numeric_limits<std::uint64_t>::max() - 9) / 10) return fail(error, "number too large");
+    if (whole > (std::numeric_limits<std::uint64_t>::max() - 9) / 10)
+      return fail(error, "number too large");
     whole = whole * 10 + static_cast<std::uint64_t>(text[i] - '0');
     ++i;
   }
@@ -98,7 +99,8 @@ std::optional<Nanos> parse_duration(std::string_view text, DurationError* error,
       if (unit_ns == 0) {
         std::size_t end = 0;
         while (end < text.size() && !is_digit(text[end]) && text[end] != '.') ++end;
-        return refuse("unknown unit '" + std::string(text.substr(0, end)) + "' (use ns, us, ms, s, m or h)");
+        return refuse("unknown unit '" + std::string(text.substr(0, end)) +
+                      "' (use ns, us, ms, s, m or h)");
       }
     }
     Wide value = static_cast<Wide>(whole) * static_cast<Wide>(unit_ns);

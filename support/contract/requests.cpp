@@ -21,7 +21,8 @@ void write_string(JsonWriter& w, const char* key, const std::string& value) {
 void write_strings(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
   w.Key(key);
   w.StartArray();
-  for (const std::string& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  for (const std::string& v : values)
+    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
   w.EndArray();
 }
 

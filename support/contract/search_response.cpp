@@ -70,9 +70,15 @@ struct DepthLimited {
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return inner.String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return inner.Key(s, n, copy); }
   bool StartObject() { return enter() && inner.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) { --depth; return inner.EndObject(n); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth;
+    return inner.EndObject(n);
+  }
   bool StartArray() { return enter() && inner.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) { --depth; return inner.EndArray(n); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth;
+    return inner.EndArray(n);
+  }
 
   bool enter() {
     too_deep = ++depth > kMaxJsonDepth;
@@ -150,7 +156,8 @@ bool among(const std::vector<std::string>& names, std::string_view name) {
 // Checks one result object and copies it into `hit`.
 Failure read_hit(const rapidjson::Value& item, std::size_t i, const SearchRequest& request,
                  SearchHit& hit) {
-  if (!item.IsObject()) return contract("result_type", "results[" + std::to_string(i) + "] is not an object");
+  if (!item.IsObject())
+    return contract("result_type", "results[" + std::to_string(i) + "] is not an object");
   auto id = item.FindMember("id");
   if (id == item.MemberEnd() || !id->value.IsString()) {
     return contract("id_type", "results[" + std::to_string(i) + "] has no string \"id\"");
@@ -201,7 +208,8 @@ Failure check_ids(const SearchResponse& out, const SearchRequest& request) {
   for (const std::string& excluded : request.exclude_ids) {
     if (!std::binary_search(ids.begin(), ids.end(), std::string_view(excluded))) continue;
     for (std::size_t i = 0; i < out.results.size(); ++i) {
-      if (out.results[i].id == excluded) return contract("excluded_id", i, excluded, "is in exclude_ids");
+      if (out.results[i].id == excluded)
+        return contract("excluded_id", i, excluded, "is in exclude_ids");
     }
   }
   return Failure::ok();
@@ -250,8 +258,8 @@ Failure parse_search_response(std::string_view body, const SearchRequest& reques
   if (!results->value.IsArray()) return contract("results_type", "\"results\" is not an array");
   const auto& items = results->value.GetArray();
   if (static_cast<long long>(items.Size()) > request.k) {
-    return contract("k_bound", std::to_string(items.Size()) + " results for k=" +
-                                   std::to_string(request.k));
+    return contract("k_bound",
+                    std::to_string(items.Size()) + " results for k=" + std::to_string(request.k));
   }
   out.results.resize(items.Size());
   for (rapidjson::SizeType i = 0; i < items.Size(); ++i) {

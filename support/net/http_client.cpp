@@ -55,11 +55,11 @@ struct HttpClient::Impl {
   char error_text[CURL_ERROR_SIZE] = {};
   std::string* sink = nullptr;  // the body of the request in flight
   bool over_cap = false;
-  std::string url;              // last URL and method set on the handle, to skip redundant setopts
+  std::string url;  // last URL and method set on the handle, to skip redundant setopts
   std::string method;
-  TransferLoop* loop = nullptr; // null: exchanges are performed on the spot
-  TransferLoop::Waiter waiter;  // the coroutine parked on the transfer in flight
-  bool in_flight = false;       // the handle is lent to the loop
+  TransferLoop* loop = nullptr;  // null: exchanges are performed on the spot
+  TransferLoop::Waiter waiter;   // the coroutine parked on the transfer in flight
+  bool in_flight = false;        // the handle is lent to the loop
   // Times the request of the transfer in flight went out, counted by the pre-request callback,
   // and whether a second sending was refused (see the header: requests are sent once).
   int sends = 0;
@@ -97,14 +97,16 @@ struct HttpClient::Impl {
     return bytes;
   }
 
-  Impl(HttpOptions opts, TransferLoop* transfer_loop) : options(std::move(opts)), loop(transfer_loop) {
+  Impl(HttpOptions opts, TransferLoop* transfer_loop)
+      : options(std::move(opts)), loop(transfer_loop) {
     global_init_once();
     curl = curl_easy_init();
     if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
     // "Expect:" with no value stops curl from sending Expect: 100-continue on large bodies.
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Expect:");
-    for (const std::string& header : options.headers) headers = curl_slist_append(headers, header.c_str());
+    for (const std::string& header : options.headers)
+      headers = curl_slist_append(headers, header.c_str());
     if (headers == nullptr) throw std::runtime_error("curl_slist_append failed");
 
     // NOSIGNAL: no SIGALRM handler installed around each transfer (costly, unsafe in threads).
@@ -152,7 +154,8 @@ struct HttpClient::Impl {
     }
   }
 
-  void prepare(std::string_view new_method, const std::string& new_url, std::string_view body, HttpResponse& out);
+  void prepare(std::string_view new_method, const std::string& new_url, std::string_view body,
+               HttpResponse& out);
   Failure finish(CURLcode code, const std::string& target, HttpResponse& out);
 
   Failure failure(FailureKind kind, std::string_view what, const std::string& target) const {
@@ -170,8 +173,8 @@ HttpClient::HttpClient(HttpOptions options, TransferLoop* loop)
 
 HttpClient::~HttpClient() = default;
 
-void HttpClient::Impl::prepare(std::string_view new_method, const std::string& new_url, std::string_view body,
-                               HttpResponse& out) {
+void HttpClient::Impl::prepare(std::string_view new_method, const std::string& new_url,
+                               std::string_view body, HttpResponse& out) {
   set_target(new_method, new_url, body);
   out.status = 0;
   out.body.clear();
@@ -188,7 +191,8 @@ Failure HttpClient::Impl::finish(CURLcode code, const std::string& target, HttpR
   if (code != CURLE_OK) {
     FailureKind kind = classify(code, over_cap, resend_refused);
     if (kind == FailureKind::oversize) {
-      return failure(kind, "body exceeds the " + std::to_string(options.max_body_bytes) + "-byte cap", target);
+      return failure(
+          kind, "body exceeds the " + std::to_string(options.max_body_bytes) + "-byte cap", target);
     }
     std::string what;
     if (resend_refused) {
@@ -212,8 +216,8 @@ Failure HttpClient::request(std::string_view method, const std::string& url, std
   return impl_->finish(curl_easy_perform(impl_->curl), url, out);
 }
 
-HttpClient::Exchange HttpClient::send(std::string_view method, const std::string& url, std::string_view body,
-                                      HttpResponse& out) {
+HttpClient::Exchange HttpClient::send(std::string_view method, const std::string& url,
+                                      std::string_view body, HttpResponse& out) {
   impl_->prepare(method, url, body, out);
   return Exchange(*impl_, url, out);
 }

@@ -17,7 +17,9 @@ namespace {
 // Orders the sleeper heap so its front is the earliest deadline.
 struct Later {
   template <typename Sleeper>
-  bool operator()(const Sleeper& a, const Sleeper& b) const { return a.at > b.at; }
+  bool operator()(const Sleeper& a, const Sleeper& b) const {
+    return a.at > b.at;
+  }
 };
 
 }  // namespace
@@ -82,7 +84,8 @@ int TransferLoop::on_socket(CURL*, curl_socket_t socket, int what, void* self_pt
     w.wanted = false;  // stays in epoll until an event or a close says otherwise
     return 0;
   }
-  const std::uint32_t mask = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  const std::uint32_t mask =
+      ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
   w.wanted = true;
   if (mask == w.registered) return 0;
   epoll_event event{};
@@ -153,21 +156,24 @@ void TransferLoop::run_once(std::chrono::milliseconds max_wait) {
   auto until = now + max_wait;
   if (curl_due_) until = std::min(until, *curl_due_);
   if (!sleepers_.empty()) until = std::min(until, sleepers_.front().at);
-  const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(until - now, Clock::duration::zero()));
+  const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::max(until - now, Clock::duration::zero()));
 
   std::array<epoll_event, 64> events;
   int ready = -1;
   if (precise_wait_) {
     // To the nanosecond, so a start planned for a point in time is not rounded up to the next
     // millisecond (the open-model executors' lateness is measured in microseconds).
-    timespec timeout{static_cast<time_t>(wait.count() / 1'000'000'000), static_cast<long>(wait.count() % 1'000'000'000)};
+    timespec timeout{static_cast<time_t>(wait.count() / 1'000'000'000),
+                     static_cast<long>(wait.count() % 1'000'000'000)};
     ready = epoll_pwait2(epoll_, events.data(), static_cast<int>(events.size()), &timeout, nullptr);
     if (ready < 0 && errno == ENOSYS) precise_wait_ = false;  // a kernel before 5.11
   }
   if (!precise_wait_) {
     // Rounded up: waking before a deadline would only spin back here.
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait);
-    ready = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), static_cast<int>(ms.count()));
+    ready = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()),
+                       static_cast<int>(ms.count()));
   }
   for (int i = 0; i < ready; ++i) {
     const std::uint32_t e = events[static_cast<std::size_t>(i)].events;

@@ -50,7 +50,8 @@ double CaseReport::achieved_rate() const {
 }
 
 double CaseReport::target_rate() const {
-  const auto timeline = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(warmup_s + wall_s));
+  const auto timeline =
+      std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(warmup_s + wall_s));
   const RateCurve curve = executor_curve(executor, vus, timeline);
   return curve.mean(warmup_s, warmup_s + wall_s);
 }
@@ -89,8 +90,9 @@ void judge(CaseReport& report, const Thresholds& thresholds, double planned_s) {
   // low-weight scenario may draw no run in a short iterations sample: no figures, no verdict.)
   for (Scenario scenario : kAllScenarios) {
     if (report.registry.total_runs() > 0) break;
-    const bool wanted = std::any_of(report.weights.begin(), report.weights.end(),
-                                    [&](const auto& w) { return w.first == scenario && w.second > 0; });
+    const bool wanted =
+        std::any_of(report.weights.begin(), report.weights.end(),
+                    [&](const auto& w) { return w.first == scenario && w.second > 0; });
     const bool judged = std::any_of(verdicts.begin(), verdicts.end(),
                                     [&](const Verdict& v) { return v.scenario == scenario; });
     if (wanted && !judged) verdicts.push_back({scenario, false, "no run completed"});
@@ -101,16 +103,20 @@ void judge(CaseReport& report, const Thresholds& thresholds, double planned_s) {
   std::string schedule_problem;
   const ScheduleStats& schedule = report.registry.schedule();
   if (report.open() && thresholds.max_dropped_rate >= 0 && schedule.planned > 0) {
-    const double dropped = static_cast<double>(schedule.total_dropped()) / static_cast<double>(schedule.planned);
+    const double dropped =
+        static_cast<double>(schedule.total_dropped()) / static_cast<double>(schedule.planned);
     if (dropped > thresholds.max_dropped_rate) {
-      schedule_problem = std::to_string(schedule.total_dropped()) + "/" + std::to_string(schedule.planned) +
-                         " planned starts dropped (" + format_fixed(100 * dropped, 1) + "%), over --max-dropped-rate " +
+      schedule_problem = std::to_string(schedule.total_dropped()) + "/" +
+                         std::to_string(schedule.planned) + " planned starts dropped (" +
+                         format_fixed(100 * dropped, 1) + "%), over --max-dropped-rate " +
                          format_fixed(100 * thresholds.max_dropped_rate, 1) + "%";
     }
   }
-  if (report.open() && thresholds.min_achieved_rate >= 0 && report.achieved_rate() < thresholds.min_achieved_rate) {
+  if (report.open() && thresholds.min_achieved_rate >= 0 &&
+      report.achieved_rate() < thresholds.min_achieved_rate) {
     if (!schedule_problem.empty()) schedule_problem += "; ";
-    schedule_problem += "achieved " + format_fixed(report.achieved_rate(), 1) + " starts/s, below --min-achieved-rate " +
+    schedule_problem += "achieved " + format_fixed(report.achieved_rate(), 1) +
+                        " starts/s, below --min-achieved-rate " +
                         format_fixed(thresholds.min_achieved_rate, 1);
   }
   if (!schedule_problem.empty()) {
@@ -121,7 +127,8 @@ void judge(CaseReport& report, const Thresholds& thresholds, double planned_s) {
   }
   std::string overriding = report.error;
   if (overriding.empty() && report.interrupted) {
-    overriding = "interrupted by a signal after " + format_fixed(report.interrupted_after_s, 1) + " s";
+    overriding =
+        "interrupted by a signal after " + format_fixed(report.interrupted_after_s, 1) + " s";
     if (planned_s > 0) overriding += " of " + format_fixed(planned_s, 1) + " s";
     overriding += ": the figures are partial";
   }

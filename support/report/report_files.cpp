@@ -5,8 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "multitier/run/options.h"
 #include "multitier/report/reporter.h"
+#include "multitier/run/options.h"
 
 namespace multitier {
 
@@ -18,7 +18,8 @@ std::vector<std::string> write_report_files(const RunReport& report, const std::
   std::vector<std::string> written;
   for (const char* format : {"console", "junit", "json"}) {
     auto reporter = make_reporter(format);
-    const std::string path = (std::filesystem::path(dir) / std::string(reporter->file_name())).string();
+    const std::string path =
+        (std::filesystem::path(dir) / std::string(reporter->file_name())).string();
     // Written beside and renamed, so a reader never sees half a report.
     const std::string temporary = path + ".tmp";
     {
@@ -31,7 +32,8 @@ std::vector<std::string> write_report_files(const RunReport& report, const std::
       if (!out) throw std::runtime_error("cannot write " + temporary);
     }
     std::filesystem::rename(temporary, path, ec);
-    if (ec) throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + ec.message());
+    if (ec)
+      throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + ec.message());
     written.push_back(path);
   }
   return written;

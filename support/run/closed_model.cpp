@@ -30,7 +30,8 @@ Task<void> LoopThread::closed_vu(TransferLoop& loop, std::uint64_t index) {
         continue;
       }
     }
-    ScenarioResult result = co_await run_scenario(pick_weighted(plan.weights, random), plan.context, vu);
+    ScenarioResult result =
+        co_await run_scenario(pick_weighted(plan.weights, random), plan.context, vu);
     if (!plan.stress || Clock::now() >= measure_from) registry.record(result);
     if (result.failure.kind == FailureKind::connect) {
       co_await loop.sleep_until(Clock::now() + kConnectBackoff);

@@ -35,9 +35,9 @@ struct LoopThread {
   Clock::time_point start;
   Clock::time_point measure_from;
   Clock::time_point deadline;
-  int thread = 0;           // this thread's index
-  int threads = 1;          // threads in the run
-  std::uint64_t vus = 0;    // VUs in the whole run
+  int thread = 0;                  // this thread's index
+  int threads = 1;                 // threads in the run
+  std::uint64_t vus = 0;           // VUs in the whole run
   Published* published = nullptr;  // null when nobody reads progress: then nothing is copied
   Registry registry;
   std::exception_ptr error;

@@ -77,7 +77,8 @@ Task<void> open_vu(LoopThread& self, TransferLoop& loop, OpenState& state, std::
     co_await state.next_start(start);
     if (!start) break;
     const auto began = Clock::now();
-    const Nanos waited = std::max(Nanos(0), std::chrono::duration_cast<Nanos>(began - start->planned));
+    const Nanos waited =
+        std::max(Nanos(0), std::chrono::duration_cast<Nanos>(began - start->planned));
     if (start->counted) self.registry.schedule().count_started(start->stage, waited);
     ScenarioResult result = co_await run_scenario(start->scenario, plan.context, vu);
     result.waited = waited;
@@ -91,16 +92,19 @@ Task<void> open_vu(LoopThread& self, TransferLoop& loop, OpenState& state, std::
 Task<void> dispatch(LoopThread& self, TransferLoop& loop, OpenState& state) {
   const RunPlan& plan = self.plan;
   ScheduleStats& stats = self.registry.schedule();
-  ArrivalSchedule schedule(self.curve, plan.executor.arrivals, self.thread, self.threads, plan.seed);
+  ArrivalSchedule schedule(self.curve, plan.executor.arrivals, self.thread, self.threads,
+                           plan.seed);
   Random pick(Random::derive(plan.seed, 0xD15A7C4000ull + static_cast<std::uint64_t>(self.thread)));
   while (auto at = schedule.next()) {
-    const auto planned = self.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*at));
+    const auto planned = self.start + std::chrono::duration_cast<Clock::duration>(
+                                          std::chrono::duration<double>(*at));
     // Slept in ticks, so a stop is seen even when the next start is far away.
     while (Clock::now() < planned && !self.stop.load(std::memory_order_relaxed)) {
       co_await loop.sleep_until(std::min(planned, Clock::now() + kLoopTick));
     }
     if (self.stop.load(std::memory_order_relaxed)) break;
-    const Start start{pick_weighted(plan.weights, pick), planned, self.curve.stage_at(*at), planned >= self.measure_from};
+    const Start start{pick_weighted(plan.weights, pick), planned, self.curve.stage_at(*at),
+                      planned >= self.measure_from};
     if (start.counted) stats.count_planned(start.stage);
     if (state.hand(start)) continue;
     const bool queue = plan.executor.when_busy == WhenBusy::queue;

@@ -11,7 +11,8 @@ HttpOptions RunConfig::http() const {
   using std::chrono::milliseconds;
   HttpOptions http;
   http.timeout_ms = static_cast<long>(duration_cast<milliseconds>(options.timeout).count());
-  http.connect_timeout_ms = static_cast<long>(duration_cast<milliseconds>(options.connect_timeout).count());
+  http.connect_timeout_ms =
+      static_cast<long>(duration_cast<milliseconds>(options.connect_timeout).count());
   http.headers = options.headers;
   return http;
 }
@@ -25,7 +26,8 @@ Thresholds RunConfig::thresholds() const {
   return t;
 }
 
-RunPlan RunConfig::plan(const std::vector<std::pair<Scenario, int>>& weights, const ScenarioContext& context) const {
+RunPlan RunConfig::plan(const std::vector<std::pair<Scenario, int>>& weights,
+                        const ScenarioContext& context) const {
   RunPlan p;
   p.gateway = gateway;
   p.http = http();
@@ -45,8 +47,10 @@ RunPlan RunConfig::plan(const std::vector<std::pair<Scenario, int>>& weights, co
 
 double RunConfig::planned_s() const {
   if (!options.stress) return 0.0;
-  if (!ramping(options.executor.kind)) return std::chrono::duration<double>(options.duration).count();
-  const RateCurve curve = executor_curve(options.executor, options.concurrency, options.warmup + options.duration);
+  if (!ramping(options.executor.kind))
+    return std::chrono::duration<double>(options.duration).count();
+  const RateCurve curve =
+      executor_curve(options.executor, options.concurrency, options.warmup + options.duration);
   return curve.duration_s() - std::chrono::duration<double>(options.warmup).count();
 }
 
@@ -60,7 +64,8 @@ RunConfig make_run_config(Options options) {
   if (std::string problem = target_problem(config.gateway); !problem.empty()) {
     throw std::invalid_argument("gateway " + problem);
   }
-  const auto now = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+  const auto now =
+      static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
   // Drawn once and reported, so a run without --seed can still be replayed.
   config.seed = options.seed != 0 ? options.seed : ((std::random_device{}() | 1ull) ^ now);
   if (config.seed == 0) config.seed = 1;

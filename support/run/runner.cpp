@@ -16,7 +16,9 @@ namespace detail {
 
 std::vector<std::uint64_t> LoopThread::my_vus() const {
   std::vector<std::uint64_t> mine;
-  for (auto v = static_cast<std::uint64_t>(thread); v < vus; v += static_cast<std::uint64_t>(threads)) mine.push_back(v);
+  for (auto v = static_cast<std::uint64_t>(thread); v < vus;
+       v += static_cast<std::uint64_t>(threads))
+    mine.push_back(v);
   return mine;
 }
 
@@ -28,7 +30,9 @@ void LoopThread::publish() {
 
 void LoopThread::drive(TransferLoop& loop, std::vector<Task<void>>& tasks) {
   auto next_publish = Clock::now() + std::chrono::seconds(1);
-  auto all_done = [&] { return std::all_of(tasks.begin(), tasks.end(), [](const Task<void>& t) { return t.done(); }); };
+  auto all_done = [&] {
+    return std::all_of(tasks.begin(), tasks.end(), [](const Task<void>& t) { return t.done(); });
+  };
   while (!all_done()) {
     loop.run_once(kLoopTick);
     if (published && Clock::now() >= next_publish) {
@@ -101,12 +105,14 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                     const ProgressCallback& progress, std::chrono::milliseconds progress_every) {
   const int vus = vu_count(plan);
   const int threads = loop_threads(plan);
-  const RateCurve curve = executor_curve(plan.executor, plan.concurrency, plan.warmup + plan.duration);
+  const RateCurve curve =
+      executor_curve(plan.executor, plan.concurrency, plan.warmup + plan.duration);
   const auto start = Clock::now();
   const auto measure_from = start + (plan.stress ? plan.warmup : std::chrono::nanoseconds(0));
   // Ramping executors last as long as their stages, the warm-up being their first part.
   const auto deadline = plan.stress && ramping(plan.executor.kind)
-                            ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(curve.duration_s()))
+                            ? start + std::chrono::duration_cast<Clock::duration>(
+                                          std::chrono::duration<double>(curve.duration_s()))
                             : measure_from + plan.duration;
 
   std::vector<Published> published(progress ? static_cast<std::size_t>(threads) : 0);
@@ -114,8 +120,18 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
   loops.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) {
     Published* slot = progress ? &published[static_cast<std::size_t>(t)] : nullptr;
-    loops.push_back(LoopThread{plan, stop, curve, start, measure_from, deadline, t, threads,
-                               static_cast<std::uint64_t>(std::max(vus, 0)), slot, {}, {}});
+    loops.push_back(LoopThread{plan,
+                               stop,
+                               curve,
+                               start,
+                               measure_from,
+                               deadline,
+                               t,
+                               threads,
+                               static_cast<std::uint64_t>(std::max(vus, 0)),
+                               slot,
+                               {},
+                               {}});
   }
   std::atomic<int> running{threads};
   std::vector<std::thread> pool;
@@ -143,7 +159,8 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
       }
       RunProgress report;
       report.elapsed_s = std::chrono::duration<double>(Clock::now() - measure_from).count();
-      report.planned_s = plan.stress ? std::chrono::duration<double>(deadline - measure_from).count() : 0;
+      report.planned_s =
+          plan.stress ? std::chrono::duration<double>(deadline - measure_from).count() : 0;
       report.snapshot = &snapshot;
       progress(report);
     }
@@ -158,11 +175,13 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
   outcome.vus = vus;
   outcome.threads = threads;
   for (auto& thread : loops) outcome.registry.merge(thread.registry);
-  outcome.wall_s = std::chrono::duration<double>(end - (end > measure_from ? measure_from : start)).count();
+  outcome.wall_s =
+      std::chrono::duration<double>(end - (end > measure_from ? measure_from : start)).count();
   outcome.interrupted = stop.load();
   if (outcome.interrupted) {
     const auto at = stopped_at.value_or(end);
-    outcome.interrupted_after_s = at > measure_from ? std::chrono::duration<double>(at - measure_from).count() : 0;
+    outcome.interrupted_after_s =
+        at > measure_from ? std::chrono::duration<double>(at - measure_from).count() : 0;
   }
   return outcome;
 }

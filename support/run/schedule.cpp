@@ -29,7 +29,8 @@ std::vector<Stage> parse_stages(std::string_view text, std::string_view flag) {
     if (duration->count() <= 0) throw bad("a stage lasts more than 0");
     const std::string target_text = trim(item.substr(colon + 1));
     double target = -1;
-    auto [end, ec] = std::from_chars(target_text.data(), target_text.data() + target_text.size(), target);
+    auto [end, ec] =
+        std::from_chars(target_text.data(), target_text.data() + target_text.size(), target);
     if (ec != std::errc() || end != target_text.data() + target_text.size() || !(target >= 0) ||
         !std::isfinite(target)) {
       throw bad("the target is a number of at least 0");
@@ -37,7 +38,8 @@ std::vector<Stage> parse_stages(std::string_view text, std::string_view flag) {
     stages.push_back({*duration, target});
     if (stages.size() > 1000) throw bad("at most 1000 stages");
   }
-  if (stages.empty()) throw std::invalid_argument(std::string(flag) + ": no stage given (e.g. 30s:10,1m:50,30s:0)");
+  if (stages.empty())
+    throw std::invalid_argument(std::string(flag) + ": no stage given (e.g. 30s:10,1m:50,30s:0)");
   return stages;
 }
 
@@ -110,7 +112,8 @@ double RateCurve::mean(double from, double to) const {
   return (cumulative(to) - cumulative(from)) / (to - from);
 }
 
-ArrivalSchedule::ArrivalSchedule(const RateCurve& curve, Arrivals arrivals, int thread, int threads, std::uint64_t seed)
+ArrivalSchedule::ArrivalSchedule(const RateCurve& curve, Arrivals arrivals, int thread, int threads,
+                                 std::uint64_t seed)
     : curve_(curve),
       arrivals_(arrivals),
       share_(1.0 / std::max(threads, 1)),

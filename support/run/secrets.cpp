@@ -13,18 +13,20 @@ std::vector<std::string> secret_values(const Options& options) {
     const auto colon = header.find(':');
     const std::string name = lower(header.substr(0, colon));
     const bool secret = name == "authorization" || name == "proxy-authorization" ||
-                        std::find(options.secret_headers.begin(), options.secret_headers.end(), name) !=
-                            options.secret_headers.end();
+                        std::find(options.secret_headers.begin(), options.secret_headers.end(),
+                                  name) != options.secret_headers.end();
     if (!secret) continue;
     const std::string value = trim(header.substr(colon + 1));
     if (value.empty()) continue;
     secrets.push_back(value);
     // "Bearer abc": a gateway may echo the credential alone.
-    if (const auto space = value.find(' '); space != std::string::npos && !trim(value.substr(space)).empty()) {
+    if (const auto space = value.find(' ');
+        space != std::string::npos && !trim(value.substr(space)).empty()) {
       secrets.push_back(trim(value.substr(space)));
     }
   }
-  std::sort(secrets.begin(), secrets.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::sort(secrets.begin(), secrets.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   return secrets;
 }
 

@@ -23,7 +23,8 @@ bool is_loopback_url(std::string_view url) {
   if (!url.starts_with("http://")) return false;
   url.remove_prefix(7);
   std::string_view host = url.substr(0, url.find_first_of("/?#"));
-  if (host.starts_with("[")) return host.starts_with("[::1]") && (host.size() == 5 || host[5] == ':');
+  if (host.starts_with("["))
+    return host.starts_with("[::1]") && (host.size() == 5 || host[5] == ':');
   host = host.substr(0, host.find(':'));
   if (host == "localhost") return true;
   // 127.0.0.0/8: four decimal octets, the first 127.
@@ -46,9 +47,11 @@ bool is_loopback_url(std::string_view url) {
 std::string target_problem(std::string_view url) {
   const std::string quoted = "'" + std::string(url) + "'";
   if (url.starts_with("https://")) {
-    return "https is not supported: " + quoted + " (the suite speaks plain HTTP to a gateway on this machine, http://127.0.0.1:PORT)";
+    return "https is not supported: " + quoted +
+           " (the suite speaks plain HTTP to a gateway on this machine, http://127.0.0.1:PORT)";
   }
-  if (!url.starts_with("http://")) return "not an http:// URL: " + quoted + " (e.g. http://127.0.0.1:4110)";
+  if (!url.starts_with("http://"))
+    return "not an http:// URL: " + quoted + " (e.g. http://127.0.0.1:4110)";
   std::string_view authority = url.substr(7);
   authority = authority.substr(0, authority.find_first_of("/?#"));
   std::string_view port;
@@ -75,7 +78,8 @@ std::string target_problem(std::string_view url) {
   }
   if (!is_loopback_url(url)) {
     return "refusing to send load to " + quoted +
-           ": the suite targets loopback gateways only (http://127.0.0.1:PORT, http://localhost:PORT, http://[::1]:PORT)";
+           ": the suite targets loopback gateways only (http://127.0.0.1:PORT, "
+           "http://localhost:PORT, http://[::1]:PORT)";
   }
   return {};
 }

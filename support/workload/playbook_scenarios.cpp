@@ -97,7 +97,8 @@ Task<ScenarioResult> playbook_record_replay(const ScenarioContext& c, Vu& w) {
   // entry instead of adding one. Distinct texts: kRecurringQueries per VU, for any run length.
   request.query_text += " [replay vu-" + std::to_string(w.index) + "]";
   SearchResponse cold, warm;
-  const bool found = co_await search_step(flow, "cold_search", w, request, cold, std::max(c.min_results, 1));
+  const bool found =
+      co_await search_step(flow, "cold_search", w, request, cold, std::max(c.min_results, 1));
   if (!found) {
     co_return flow.finish();
   }
@@ -109,10 +110,13 @@ Task<ScenarioResult> playbook_record_replay(const ScenarioContext& c, Vu& w) {
   const bool replayed = co_await flow.call("warm_search", w.client.search(request, warm));
   if (!replayed) co_return flow.finish();
   if (warm.results.empty() || warm.results[0].id != top) {
-    flow.fail("replay_not_first", contract("replay put " + (warm.results.empty() ? std::string("nothing") : warm.results[0].id) +
-                                           " first, recorded answer was " + top));
+    flow.fail("replay_not_first",
+              contract("replay put " +
+                       (warm.results.empty() ? std::string("nothing") : warm.results[0].id) +
+                       " first, recorded answer was " + top));
   } else if (warm.playbook_boosted + warm.playbook_injected < 1) {
-    flow.fail("replay_not_applied", contract("replay reported playbook_boosted + playbook_injected = 0"));
+    flow.fail("replay_not_applied",
+              contract("replay reported playbook_boosted + playbook_injected = 0"));
   }
   co_return flow.finish();
 }

@@ -14,7 +14,8 @@ namespace {
 bool same_answer(const SearchResponse& a, const SearchResponse& b) {
   if (a.results.size() != b.results.size()) return false;
   for (std::size_t i = 0; i < a.results.size(); ++i) {
-    if (a.results[i].id != b.results[i].id || a.results[i].distance != b.results[i].distance) return false;
+    if (a.results[i].id != b.results[i].id || a.results[i].distance != b.results[i].distance)
+      return false;
   }
   return true;
 }
@@ -33,7 +34,8 @@ Task<ScenarioResult> cold_search_email(const ScenarioContext& c, Vu& w) {
   if (!found) co_return flow.finish();
   // The draft names the top hit (--roster corpus) or, as the seed, a roster worker, since the
   // validator checks against the roster.
-  const WorkerRecord worker = c.answer_lookup ? answered_worker(c, resp.results[0]) : pick_roster_worker(c, w);
+  const WorkerRecord worker =
+      c.answer_lookup ? answered_worker(c, resp.results[0]) : pick_roster_worker(c, w);
   auto draft = outreach_draft(worker, q, /*sms=*/false);
   validate_step(flow, "email_validate", *c.email, draft);
   co_return flow.finish();
@@ -45,7 +47,8 @@ Task<ScenarioResult> profile_swap(const ScenarioContext& c, Vu& w) {
   const QuerySpec q = pick_query(c, w);
   SearchRequest request = search_for(c, q, 3);
   SearchResponse original, swap;
-  const bool found = co_await search_step(flow, "search_original", w, request, original, std::max(c.min_results, 1));
+  const bool found = co_await search_step(flow, "search_original", w, request, original,
+                                          std::max(c.min_results, 1));
   if (!found) {
     co_return flow.finish();
   }
@@ -72,7 +75,7 @@ Task<ScenarioResult> profile_swap(const ScenarioContext& c, Vu& w) {
 // text is made unique to this run, so search_0 is a cache miss and the rest are hits.
 Task<ScenarioResult> repeat_cache(const ScenarioContext& c, Vu& w) {
   static constexpr std::array<std::string_view, 5> kSteps = {"search_0", "search_1", "search_2",
-                                                              "search_3", "search_4"};
+                                                             "search_3", "search_4"};
   StepRecorder flow(Scenario::repeat_cache);
   QuerySpec q = pick_query(c, w);
   if (c.pool) {
@@ -86,15 +89,18 @@ Task<ScenarioResult> repeat_cache(const ScenarioContext& c, Vu& w) {
     const bool answered = co_await flow.call(kSteps[i], w.client.search(request, target));
     if (!answered) co_return flow.finish();
     if (i > 0 && !same_answer(first, again)) {
-      flow.fail("repeat_mismatch", contract(std::string(kSteps[i]) + " answered differently from search_0"));
+      flow.fail("repeat_mismatch",
+                contract(std::string(kSteps[i]) + " answered differently from search_0"));
       co_return flow.finish();
     }
   }
   const auto& steps = flow.result().steps;
   double rest = 0;
-  for (std::size_t i = 1; i < steps.size(); ++i) rest += static_cast<double>(steps[i].latency.count());
+  for (std::size_t i = 1; i < steps.size(); ++i)
+    rest += static_cast<double>(steps[i].latency.count());
   rest /= static_cast<double>(steps.size() - 1);
-  if (rest > 0) flow.result().first_to_rest_ratio = static_cast<double>(steps[0].latency.count()) / rest;
+  if (rest > 0)
+    flow.result().first_to_rest_ratio = static_cast<double>(steps[0].latency.count()) / rest;
   co_return flow.finish();
 }
 

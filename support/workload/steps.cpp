@@ -50,8 +50,8 @@ bool enough_results(StepRecorder& flow, const SearchResponse& r, int at_least) {
 
 // A search step whose answer the workflow builds on: false (failure recorded) when the search
 // failed or returned fewer than `at_least` results.
-Task<bool> search_step(StepRecorder& flow, std::string_view step, Vu& w, const SearchRequest& request,
-                       SearchResponse& out, int at_least) {
+Task<bool> search_step(StepRecorder& flow, std::string_view step, Vu& w,
+                       const SearchRequest& request, SearchResponse& out, int at_least) {
   const bool searched = co_await flow.call(step, w.client.search(request, out));
   if (!searched) co_return false;
   co_return enough_results(flow, out, at_least);
@@ -64,12 +64,20 @@ rj::Document outreach_draft(const WorkerRecord& worker, const QuerySpec& q, bool
   context.AddMember("candidate_id", str(worker.candidate_id, a), a);
   if (sms) {
     d.AddMember("to", "+15551234567", a);
-    d.AddMember("body", str(worker.name + " confirmed for " + q.role + ". Reply STOP to cancel. Call 555-123-4567.", a), a);
+    d.AddMember(
+        "body",
+        str(worker.name + " confirmed for " + q.role + ". Reply STOP to cancel. Call 555-123-4567.",
+            a),
+        a);
     d.AddMember("kind", "sms", a);
   } else {
     d.AddMember("to", "client@example.com", a);
     d.AddMember("subject", str("Worker available: " + worker.name, a), a);
-    d.AddMember("body", str("Hi, " + worker.name + " is available for the " + q.role + " role tomorrow. Confirm?", a), a);
+    d.AddMember(
+        "body",
+        str("Hi, " + worker.name + " is available for the " + q.role + " role tomorrow. Confirm?",
+            a),
+        a);
   }
   d.AddMember("_context", context, a);
   return d;

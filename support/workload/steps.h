@@ -75,7 +75,8 @@ bool validate_step(StepRecorder& flow, std::string_view name, const Validator& v
     ValidationOutcome outcome = validator.validate(artifact);
     flow.set_validator(outcome.category);
     if (outcome.ok()) return {};
-    return {FailureKind::validator, std::string(to_string(outcome.category)) + ": " + outcome.reason};
+    return {FailureKind::validator,
+            std::string(to_string(outcome.category)) + ": " + outcome.reason};
   });
 }
 
@@ -105,8 +106,8 @@ bool enough_results(StepRecorder& flow, const SearchResponse& r, int at_least);
 
 // A search step whose answer the workflow builds on: false (failure recorded) when the search
 // failed or returned fewer than `at_least` results.
-Task<bool> search_step(StepRecorder& flow, std::string_view step, Vu& w, const SearchRequest& request,
-                       SearchResponse& out, int at_least);
+Task<bool> search_step(StepRecorder& flow, std::string_view step, Vu& w,
+                       const SearchRequest& request, SearchResponse& out, int at_least);
 
 rj::Document outreach_draft(const WorkerRecord& worker, const QuerySpec& q, bool sms);
 

@@ -33,11 +33,13 @@ class Child {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addopen(&actions, 2, stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn failed");
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0)
+      throw std::runtime_error("spawn failed");
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
     out_ = fds[0];
@@ -58,7 +60,8 @@ class Child {
   std::string read_all() {
     std::string all;
     char buffer[65536];
-    for (ssize_t n; (n = read(out_, buffer, sizeof buffer)) > 0;) all.append(buffer, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = read(out_, buffer, sizeof buffer)) > 0;)
+      all.append(buffer, static_cast<std::size_t>(n));
     return all;
   }
   void signal(int sig) { kill(pid_, sig); }
@@ -95,7 +98,8 @@ TEST(CorpusCli, StdoutAndOutFileMatchTheLibrary) {
 }
 
 TEST(CorpusCli, BadFlagsExitTwoWithAReason) {
-  for (std::vector<std::string> args : {std::vector<std::string>{"--count", "x"}, {"--bogus"}, {}, {"--count", "0"}}) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--count", "x"}, {"--bogus"}, {}, {"--count", "0"}}) {
     args.insert(args.begin(), MULTITIER_CORPUS_BIN);
     Child child(args);
     EXPECT_EQ(child.wait(), 2) << args.back();
@@ -107,12 +111,16 @@ TEST(GatewayCli, HelpIsCompleteAndBadFlagsExitTwo) {
   Child help({MULTITIER_GATEWAY_BIN, "--help"});
   const std::string text = help.read_all();
   EXPECT_EQ(help.wait(), 0);
-  for (const char* flag : {"--listen", "--threads", "--corpus", "--fault", "--fault-seed", "--port-file",
-                           "--cache-entries", "--playbook-capacity", "--index-threads", "--require-token"}) {
+  for (const char* flag :
+       {"--listen", "--threads", "--corpus", "--fault", "--fault-seed", "--port-file",
+        "--cache-entries", "--playbook-capacity", "--index-threads", "--require-token"}) {
     EXPECT_NE(text.find(flag), std::string::npos) << flag;
   }
-  for (std::vector<std::string> args : {std::vector<std::string>{"--listen", "nonsense"}, {"--fault", "search:explode"},
-                                        {"--corpus", "no-path"}, {"--bogus"}, {"--threads", "0"},
+  for (std::vector<std::string> args : {std::vector<std::string>{"--listen", "nonsense"},
+                                        {"--fault", "search:explode"},
+                                        {"--corpus", "no-path"},
+                                        {"--bogus"},
+                                        {"--threads", "0"},
                                         {"--corpus", "playbook_memory=x.jsonl"}}) {
     args.insert(args.begin(), MULTITIER_GATEWAY_BIN);
     Child child(args);
@@ -122,7 +130,8 @@ TEST(GatewayCli, HelpIsCompleteAndBadFlagsExitTwo) {
 }
 
 TEST(GatewayCli, MissingCorpusFileExitsOne) {
-  Child child({MULTITIER_GATEWAY_BIN, "--listen", "127.0.0.1:0", "--corpus", "workers=/nonexistent/w.jsonl"});
+  Child child({MULTITIER_GATEWAY_BIN, "--listen", "127.0.0.1:0", "--corpus",
+               "workers=/nonexistent/w.jsonl"});
   EXPECT_EQ(child.wait(), 1);
   EXPECT_NE(child.stderr_text().find("cannot open corpus file"), std::string::npos);
 }
@@ -132,11 +141,14 @@ TEST(GatewayCli, RequireTokenRefusesAMissingOrEmptyFileWithExitTwo) {
   std::ofstream(empty, std::ios::trunc) << " \n";
   const auto missing = (data_dir() / "cli-token-missing.txt").string();
   std::remove(missing.c_str());
-  for (const auto& [path, reason] : {std::pair{missing, "cannot be read"}, std::pair{empty, "is empty"}}) {
+  for (const auto& [path, reason] :
+       {std::pair{missing, "cannot be read"}, std::pair{empty, "is empty"}}) {
     Child child({MULTITIER_GATEWAY_BIN, "--listen", "127.0.0.1:0", "--require-token", path});
     EXPECT_EQ(child.wait(), 2) << path;
     const std::string err = child.stderr_text();
-    EXPECT_NE(err.find("multitier-gateway: --require-token file '" + path + "' " + reason), std::string::npos) << err;
+    EXPECT_NE(err.find("multitier-gateway: --require-token file '" + path + "' " + reason),
+              std::string::npos)
+        << err;
   }
   // The same through the environment fallback.
   ::setenv("MULTITIER_GATEWAY_REQUIRE_TOKEN", empty.c_str(), 1);
@@ -154,15 +166,20 @@ TEST(GatewayCli, RequireTokenAnswers401WithoutItAndNeverPrintsIt) {
                "workers=" + corpus_file(kSmallCorpus), "--require-token", token_file});
   const std::string line = child.read_line();
   std::smatch match;
-  ASSERT_TRUE(std::regex_match(line, match, std::regex(R"(multitier-gateway listening on (http://\S+))")))
+  ASSERT_TRUE(
+      std::regex_match(line, match, std::regex(R"(multitier-gateway listening on (http://\S+))")))
       << line << child.stderr_text();
   Client client;
   const Response refused = client.get(match[1].str() + "/health");
   EXPECT_EQ(refused.status, 401);
-  EXPECT_EQ(refused.headers.count("www-authenticate") ? refused.headers.at("www-authenticate") : "", "Bearer");
-  const Response wrong = client.send("GET", match[1].str() + "/health", {}, {"Authorization: Bearer " + token + "0"});
+  EXPECT_EQ(refused.headers.count("www-authenticate") ? refused.headers.at("www-authenticate") : "",
+            "Bearer");
+  const Response wrong =
+      client.send("GET", match[1].str() + "/health", {}, {"Authorization: Bearer " + token + "0"});
   EXPECT_EQ(wrong.status, 401);
-  EXPECT_EQ(client.send("GET", match[1].str() + "/health", {}, {"Authorization: Bearer " + token}).status, 200);
+  EXPECT_EQ(
+      client.send("GET", match[1].str() + "/health", {}, {"Authorization: Bearer " + token}).status,
+      200);
   child.signal(SIGTERM);
   EXPECT_EQ(child.wait(), 0);
   for (const std::string& text : {line, refused.body, wrong.body, child.stderr_text()}) {
@@ -178,13 +195,15 @@ TEST(GatewayCli, ServesOnceReadyAndExitsZeroOnSignals) {
                  "workers=" + corpus_file(kSmallCorpus), "--port-file", port_file});
     const std::string line = child.read_line();
     std::smatch match;
-    ASSERT_TRUE(std::regex_match(line, match, std::regex(R"(multitier-gateway listening on (http://127\.0\.0\.1:(\d+)))")))
+    ASSERT_TRUE(std::regex_match(
+        line, match, std::regex(R"(multitier-gateway listening on (http://127\.0\.0\.1:(\d+)))")))
         << line << child.stderr_text();
     std::ifstream in(port_file);
     std::string url;
     in >> url;
     EXPECT_EQ(url, match[1].str());
-    EXPECT_EQ(Client().get(url + "/health").body, R"({"status":"ok","indexes":{"workers":3000,"playbook_memory":0}})");
+    EXPECT_EQ(Client().get(url + "/health").body,
+              R"({"status":"ok","indexes":{"workers":3000,"playbook_memory":0}})");
     child.signal(sig);
     EXPECT_EQ(child.wait(), 0) << child.stderr_text();
   }

@@ -7,9 +7,9 @@
 #include <sstream>
 #include <string>
 
+#include "fixtures/gateway/embedding.h"
 #include "multitier/corpus/generator.h"
 #include "multitier/corpus/pools.h"
-#include "fixtures/gateway/embedding.h"
 
 namespace multitier::corpus {
 namespace {
@@ -29,10 +29,11 @@ TEST(CorpusGenerator, SameSeedGivesTheSameBytes) {
 TEST(CorpusGenerator, OutputIsPinnedAcrossMachines) {
   // Any change to the PRNG, the integer mapping or the pools shows here first.
   const std::string first = lines_of(generate_corpus(1, 42)).at(0);
-  EXPECT_EQ(first,
-            R"({"id":"w-000001","name":"Michael Lee","role":"Material Handler","city":"South Bend","state":"IN",)"
-            R"("status":"active","phone":"555-959-4773","email":"michael.lee.1@example.com","skills":["Forklift",)"
-            R"("Staging","Bilingual Spanish","Overtime"],"certifications":[],"years_experience":30,"hourly_rate":31.15})");
+  EXPECT_EQ(
+      first,
+      R"({"id":"w-000001","name":"Michael Lee","role":"Material Handler","city":"South Bend","state":"IN",)"
+      R"("status":"active","phone":"555-959-4773","email":"michael.lee.1@example.com","skills":["Forklift",)"
+      R"("Staging","Bilingual Spanish","Overtime"],"certifications":[],"years_experience":30,"hourly_rate":31.15})");
   EXPECT_EQ(gateway::fnv1a64(generate_corpus(1000, 42)), 0xa6d0fb97c56b4e72ull);
 }
 
@@ -72,10 +73,12 @@ TEST(CorpusGenerator, EveryLineIsAWorkerWithAllFields) {
 }
 
 TEST(CorpusGenerator, CoversEverySeedRoleAndCity) {
-  const std::set<std::string> seed_roles{"Forklift Operator", "Pickers", "Loaders", "Warehouse Associate",
-                                         "CNC Operator", "Shipping Clerk", "Packers"};
-  const std::set<std::string> seed_cities{"Detroit MI", "Indianapolis IN", "Aurora IL", "Joliet IL",
-                                          "Flint MI", "Cleveland OH", "Fort Wayne IN", "Kansas City MO"};
+  const std::set<std::string> seed_roles{
+      "Forklift Operator", "Pickers",        "Loaders", "Warehouse Associate",
+      "CNC Operator",      "Shipping Clerk", "Packers"};
+  const std::set<std::string> seed_cities{"Detroit MI",    "Indianapolis IN", "Aurora IL",
+                                          "Joliet IL",     "Flint MI",        "Cleveland OH",
+                                          "Fort Wayne IN", "Kansas City MO"};
   std::set<std::string> roles_seen;
   std::set<std::string> cities_seen;
   for (std::uint64_t i = 0; i < 5000; ++i) {
@@ -101,7 +104,8 @@ TEST(CorpusGenerator, SkillsComeFromTheRole) {
       for (auto s : profile->skills) from_role += s == skill;
     }
     EXPECT_GE(from_role, 2) << w.id;
-    EXPECT_EQ(std::set<std::string>(w.skills.begin(), w.skills.end()).size(), w.skills.size()) << w.id;
+    EXPECT_EQ(std::set<std::string>(w.skills.begin(), w.skills.end()).size(), w.skills.size())
+        << w.id;
   }
 }
 

@@ -22,7 +22,8 @@ TEST(Embedding, SameTextGivesTheSameVector) {
 }
 
 TEST(Embedding, VectorsAreNormalised) {
-  for (const char* text : {"a", "Forklift Operator Detroit MI", "CNC Operator G-Code Haas Controls NIMS"}) {
+  for (const char* text :
+       {"a", "Forklift Operator Detroit MI", "CNC Operator G-Code Haas Controls NIMS"}) {
     EXPECT_NEAR(norm(embed(text)), 1.0, 1e-5) << text;
   }
 }
@@ -51,7 +52,7 @@ TEST(Embedding, KnownValuesArePinned) {
   const auto v = embed("forklift");
   int nonzero = 0;
   for (float x : v) nonzero += x != 0.0f;
-  EXPECT_GE(nonzero, 5);   // the word and its 8 trigrams, a few may share a bucket
+  EXPECT_GE(nonzero, 5);  // the word and its 8 trigrams, a few may share a bucket
   EXPECT_LE(nonzero, 9);
 }
 
@@ -71,7 +72,8 @@ TEST(Embedding, QueryFieldsAreTheVocabularysRolesAndCitiesNamedInTheQuery) {
   vocabulary.add("", "");
   EXPECT_EQ(vocabulary.roles(), 2u);
   EXPECT_EQ(vocabulary.cities(), 2u);
-  const auto fields = query_fields("Need 3 forklift operators in Kansas City MO, not Flint", "Pickers", {&vocabulary});
+  const auto fields = query_fields("Need 3 forklift operators in Kansas City MO, not Flint",
+                                   "Pickers", {&vocabulary});
   EXPECT_EQ(fields.roles, (std::vector<std::string>{"forklift operator", "picker"}));
   EXPECT_EQ(fields.cities, (std::vector<std::string>{"kansa city", "flint"}));
   EXPECT_TRUE(query_fields("Need 3 Welders in Omaha", "", {&vocabulary}).roles.empty());
@@ -82,10 +84,11 @@ TEST(Embedding, SharedRoleAndCityOutweighSharedSkillsAndFillerWords) {
   // other word but the city.
   const EmbeddingFields query_fields{{"forklift operator"}, {"flint"}};
   std::vector<float> query(kEmbeddingDim), same_city(kEmbeddingDim), other_city(kEmbeddingDim);
-  embed("Need 3 Forklift Operator in Flint MI for Beacon Freight Reach Truck", query_fields, query.data());
+  embed("Need 3 Forklift Operator in Flint MI for Beacon Freight Reach Truck", query_fields,
+        query.data());
   embed("Forklift Operator Flint MI Pallet Jack", query_fields, same_city.data());
-  embed("Forklift Operator Detroit MI Reach Truck Beacon Freight", {{"forklift operator"}, {"detroit"}},
-        other_city.data());
+  embed("Forklift Operator Detroit MI Reach Truck Beacon Freight",
+        {{"forklift operator"}, {"detroit"}}, other_city.data());
   EXPECT_GT(dot(query.data(), same_city.data()), dot(query.data(), other_city.data()) + 0.1f);
 }
 

@@ -30,14 +30,14 @@ Recorded recorded(int thread, int i) {
   const std::string role = roles[(thread + i) % 4];
   char answer[16];
   std::snprintf(answer, sizeof answer, "w-%06d", 1 + (thread * kRecordsEach + i) * 7 % 2000);
-  return {"Need " + std::to_string(1 + i % 5) + " " + role + " in Detroit MI [run-" + std::to_string(thread) + "-" +
-              std::to_string(i) + "]",
+  return {"Need " + std::to_string(1 + i % 5) + " " + role + " in Detroit MI [run-" +
+              std::to_string(thread) + "-" + std::to_string(i) + "]",
           role, answer};
 }
 
 std::string record_body(const Recorded& r) {
-  return R"({"query_text":")" + r.text + R"(","role":")" + r.role + R"(","answer_id":")" + r.answer +
-         R"(","answer_corpus":"workers","score":1.0,"tags":["hammer"]})";
+  return R"({"query_text":")" + r.text + R"(","role":")" + r.role + R"(","answer_id":")" +
+         r.answer + R"(","answer_corpus":"workers","score":1.0,"tags":["hammer"]})";
 }
 
 // `log`: the playbook's durable log (records then answer from its writer thread), or none.
@@ -62,10 +62,12 @@ void hammer(const std::string& log) {
     threads.emplace_back([&, t] {
       Client client;
       for (int i = 0; i < kRecordsEach; ++i) {
-        const Response r = client.post(gateway.url() + "/v1/matrix/playbooks/record", record_body(recorded(t, i)));
+        const Response r =
+            client.post(gateway.url() + "/v1/matrix/playbooks/record", record_body(recorded(t, i)));
         if (r.status != 200) {
           ++errors;
-          error_samples[static_cast<std::size_t>(t)] = std::to_string(r.status) + " " + r.body + r.error;
+          error_samples[static_cast<std::size_t>(t)] =
+              std::to_string(r.status) + " " + r.body + r.error;
         }
       }
       --recorders_left;
@@ -76,12 +78,14 @@ void hammer(const std::string& log) {
       Client client;
       for (int i = 0; recorders_left > 0; ++i) {
         const Recorded r = recorded((s + i) % kRecorders, i % kRecordsEach);
-        const Response res = client.post(gateway.url() + "/v1/matrix/search",
-                                         search_body(r.text, r.role, 3, "\"per_corpus_k\":3,\"use_playbook\":true"));
+        const Response res =
+            client.post(gateway.url() + "/v1/matrix/search",
+                        search_body(r.text, r.role, 3, "\"per_corpus_k\":3,\"use_playbook\":true"));
         ++searches;
         if (res.status != 200 || result_ids(parse_json(res.body)).size() != 3) {
           ++errors;
-          error_samples[static_cast<std::size_t>(kRecorders + s)] = std::to_string(res.status) + " " + res.body + res.error;
+          error_samples[static_cast<std::size_t>(kRecorders + s)] =
+              std::to_string(res.status) + " " + res.body + res.error;
         }
       }
     });
@@ -98,8 +102,9 @@ void hammer(const std::string& log) {
   for (int t = 0; t < kRecorders; ++t) {
     for (int i = 0; i < kRecordsEach; ++i) {
       const Recorded r = recorded(t, i);
-      const Response res = client.post(gateway.url() + "/v1/matrix/search",
-                                       search_body(r.text, r.role, 3, "\"per_corpus_k\":3,\"use_playbook\":true"));
+      const Response res =
+          client.post(gateway.url() + "/v1/matrix/search",
+                      search_body(r.text, r.role, 3, "\"per_corpus_k\":3,\"use_playbook\":true"));
       ASSERT_EQ(res.status, 200) << res.body;
       const auto doc = parse_json(res.body);
       ASSERT_FALSE(result_ids(doc).empty());

@@ -26,7 +26,8 @@ class TokenHttp : public ::testing::Test {
   // A 401 with the Bearer challenge and a JSON error that does not repeat any credential.
   static void expect_refused(const Response& r, const std::string& sent = {}) {
     EXPECT_EQ(r.status, 401) << r.body;
-    EXPECT_EQ(r.headers.count("www-authenticate") ? r.headers.at("www-authenticate") : "", "Bearer");
+    EXPECT_EQ(r.headers.count("www-authenticate") ? r.headers.at("www-authenticate") : "",
+              "Bearer");
     const auto doc = parse_json(r.body);
     ASSERT_TRUE(doc.IsObject() && doc.HasMember("error") && doc["error"].IsString()) << r.body;
     EXPECT_EQ(r.body.find(kToken), std::string::npos) << r.body;
@@ -48,11 +49,13 @@ TEST_F(TokenHttp, RefusesARequestWithoutTheToken) {
 
 TEST_F(TokenHttp, RefusesAWrongOrMisspelledToken) {
   for (const std::string& header :
-       {std::string("Authorization: Bearer wrong-token-0123"), "Authorization: Bearer " + kToken + "x",
-        "Authorization: Bearer " + kToken.substr(1), "Authorization: bearer " + kToken, "Authorization: " + kToken,
+       {std::string("Authorization: Bearer wrong-token-0123"),
+        "Authorization: Bearer " + kToken + "x", "Authorization: Bearer " + kToken.substr(1),
+        "Authorization: bearer " + kToken, "Authorization: " + kToken,
         "Authorization: Basic " + kToken, "Authorization: Bearer  " + kToken}) {
     SCOPED_TRACE(header);
-    expect_refused(client_.send("GET", gateway_.url() + "/health", {}, {header}), header.substr(15));
+    expect_refused(client_.send("GET", gateway_.url() + "/health", {}, {header}),
+                   header.substr(15));
   }
   // Given twice, even both right: one credential or none.
   expect_refused(client_.send("GET", gateway_.url() + "/health", {}, {kBearer, kBearer}));
@@ -62,7 +65,8 @@ TEST_F(TokenHttp, AnswersWithTheRightToken) {
   const Response health = client_.send("GET", gateway_.url() + "/health", {}, {kBearer});
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.body, R"({"status":"ok","indexes":{"workers":3000,"playbook_memory":0}})");
-  const Response search = client_.send("POST", gateway_.url() + "/v1/matrix/search", search_body(kQuery, "", 2), {kBearer});
+  const Response search = client_.send("POST", gateway_.url() + "/v1/matrix/search",
+                                       search_body(kQuery, "", 2), {kBearer});
   EXPECT_EQ(search.status, 200) << search.body;
   EXPECT_EQ(result_ids(parse_json(search.body)).size(), 2u);
 }
@@ -71,7 +75,8 @@ TEST_F(TokenHttp, ARefusedRecordIsNotAppliedAndIsCounted) {
   expect_refused(client_.post(gateway_.url() + "/v1/matrix/playbooks/record", kRecordBody));
   expect_refused(client_.send("POST", gateway_.url() + "/v1/matrix/playbooks/record", kRecordBody,
                               {"Authorization: Bearer nope"}));
-  const Response ok = client_.send("POST", gateway_.url() + "/v1/matrix/playbooks/record", kRecordBody, {kBearer});
+  const Response ok =
+      client_.send("POST", gateway_.url() + "/v1/matrix/playbooks/record", kRecordBody, {kBearer});
   EXPECT_EQ(ok.body, R"({"recorded":true,"playbook_size":1})");
   const auto stats = parse_json(client_.send("GET", gateway_.url() + "/stats", {}, {kBearer}).body);
   ASSERT_TRUE(stats.IsObject());
@@ -81,12 +86,16 @@ TEST_F(TokenHttp, ARefusedRecordIsNotAppliedAndIsCounted) {
 
 TEST_F(TokenHttp, AnOversizeBodyWithoutTheTokenIsRefusedFromItsHeaders) {
   RawConnection connection(gateway_.port());
-  EXPECT_EQ(connection.exchange("POST", "/v1/matrix/search", std::string(kMaxBodyBytes + 1, 'x')).status, 401);
+  EXPECT_EQ(
+      connection.exchange("POST", "/v1/matrix/search", std::string(kMaxBodyBytes + 1, 'x')).status,
+      401);
 }
 
 TEST(TokenFile, TrimsSurroundingWhitespaceAndRefusesAnEmptyOrBadFile) {
   const auto path = (data_dir() / "token-file-test.txt").string();
-  auto write = [&](const std::string& text) { std::ofstream(path, std::ios::trunc | std::ios::binary) << text; };
+  auto write = [&](const std::string& text) {
+    std::ofstream(path, std::ios::trunc | std::ios::binary) << text;
+  };
   write("  s3cr3t-Token_1\r\n\n");
   EXPECT_EQ(read_token_file(path), "s3cr3t-Token_1");
   for (const std::string& bad : {std::string(), std::string(" \n\t\n"), std::string("two words\n"),

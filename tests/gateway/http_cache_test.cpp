@@ -15,11 +15,16 @@ class CacheHttp : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.body;
     return r.body;
   }
-  rapidjson::Document stats(LiveGateway& gateway) { return parse_json(client_.get(gateway.url() + "/stats").body); }
+  rapidjson::Document stats(LiveGateway& gateway) {
+    return parse_json(client_.get(gateway.url() + "/stats").body);
+  }
   void record(LiveGateway& gateway, const std::string& answer) {
-    ASSERT_EQ(client_.post(gateway.url() + "/v1/matrix/playbooks/record",
-                           R"({"query_text":")" + kQuery + R"(","role":"CNC Operator","answer_id":")" + answer +
-                               R"(","answer_corpus":"workers"})").status, 200);
+    ASSERT_EQ(client_
+                  .post(gateway.url() + "/v1/matrix/playbooks/record",
+                        R"({"query_text":")" + kQuery + R"(","role":"CNC Operator","answer_id":")" +
+                            answer + R"(","answer_corpus":"workers"})")
+                  .status,
+              200);
   }
 
   LiveGateway gateway_;
@@ -39,8 +44,9 @@ TEST_F(CacheHttp, CachedAnswerEqualsTheUncachedOne) {
   GatewayConfig config = LiveGateway::default_config();
   config.engine.cache_entries = 0;
   LiveGateway uncached(std::move(config));
-  for (const std::string& body : {search_body(kQuery, "CNC Operator", 5),
-                                  search_body("Packers", "", 50, R"("exclude_ids":["w-000001","w-000002"])")}) {
+  for (const std::string& body :
+       {search_body(kQuery, "CNC Operator", 5),
+        search_body("Packers", "", 50, R"("exclude_ids":["w-000001","w-000002"])")}) {
     const std::string cold = search(gateway_, body);
     const std::string warm = search(gateway_, body);
     EXPECT_EQ(warm, cold);
@@ -53,7 +59,8 @@ TEST_F(CacheHttp, CachedAnswerEqualsTheUncachedOne) {
 
 TEST_F(CacheHttp, ExcludeOrderAndDuplicatesShareOneEntry) {
   search(gateway_, search_body(kQuery, "", 3, R"("exclude_ids":["w-000001","w-000002"])"));
-  search(gateway_, search_body(kQuery, "", 3, R"("exclude_ids":["w-000002","w-000001","w-000002"])"));
+  search(gateway_,
+         search_body(kQuery, "", 3, R"("exclude_ids":["w-000002","w-000001","w-000002"])"));
   EXPECT_EQ(stats(gateway_)["cache"]["hits"].GetUint64(), 1u);
 }
 
@@ -62,11 +69,11 @@ TEST_F(CacheHttp, RecordInvalidatesPlaybookAnswersOnly) {
   const std::string without = search_body(kQuery, "CNC Operator", 3);
   const std::string plain = search(gateway_, without);
   const std::string cold = search(gateway_, with_playbook);
-  EXPECT_EQ(search(gateway_, with_playbook), cold);   // hit
+  EXPECT_EQ(search(gateway_, with_playbook), cold);  // hit
   record(gateway_, "w-002468");
   const auto warm = parse_json(search(gateway_, with_playbook));
   EXPECT_EQ(result_ids(warm)[0], "w-002468");
-  EXPECT_EQ(search(gateway_, without), plain);         // hit: not affected by the record
+  EXPECT_EQ(search(gateway_, without), plain);  // hit: not affected by the record
   record(gateway_, "w-001357");
   EXPECT_EQ(result_ids(parse_json(search(gateway_, with_playbook)))[0], "w-001357");
   EXPECT_EQ(stats(gateway_)["cache"]["hits"].GetUint64(), 2u);

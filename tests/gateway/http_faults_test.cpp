@@ -12,7 +12,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 const std::string kQuery = "Need 1 Loaders in Aurora IL for Midway Distribution";
 
-GatewayConfig with_faults(std::initializer_list<const char*> specs, std::optional<std::uint64_t> seed = 1) {
+GatewayConfig with_faults(std::initializer_list<const char*> specs,
+                          std::optional<std::uint64_t> seed = 1) {
   GatewayConfig config = LiveGateway::default_config();
   for (const char* spec : specs) config.faults.push_back(parse_fault(spec));
   config.fault_seed = seed;
@@ -29,10 +30,12 @@ TEST(FaultHttp, StatusAnswersTheCodeWithAnErrorAndSkipsTheHandler) {
   EXPECT_EQ(search.status, 503);
   EXPECT_TRUE(parse_json(search.body)["error"].IsString());
   Client client;
-  const Response record = client.post(gateway.url() + "/v1/matrix/playbooks/record",
-                                      R"({"query_text":"q","answer_id":"w-000001","answer_corpus":"workers"})");
+  const Response record =
+      client.post(gateway.url() + "/v1/matrix/playbooks/record",
+                  R"({"query_text":"q","answer_id":"w-000001","answer_corpus":"workers"})");
   EXPECT_EQ(record.status, 500);
-  EXPECT_EQ(client.get(gateway.url() + "/health").body, R"({"status":"ok","indexes":{"workers":3000,"playbook_memory":0}})");
+  EXPECT_EQ(client.get(gateway.url() + "/health").body,
+            R"({"status":"ok","indexes":{"workers":3000,"playbook_memory":0}})");
 }
 
 TEST(FaultHttp, DelaysAddUpAndDoNotBlockOtherRequests) {
@@ -40,11 +43,13 @@ TEST(FaultHttp, DelaysAddUpAndDoNotBlockOtherRequests) {
   config.threads = 1;
   LiveGateway gateway(std::move(config));
   const auto start = Clock::now();
-  auto delayed = std::async(std::launch::async, [&] { return post_search(gateway, search_body(kQuery, "", 3)); });
+  auto delayed = std::async(std::launch::async,
+                            [&] { return post_search(gateway, search_body(kQuery, "", 3)); });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   const auto health_start = Clock::now();
   EXPECT_EQ(Client().get(gateway.url() + "/health").status, 200);
-  EXPECT_LT(Clock::now() - health_start, std::chrono::milliseconds(150));  // the one io thread was free
+  EXPECT_LT(Clock::now() - health_start,
+            std::chrono::milliseconds(150));  // the one io thread was free
   EXPECT_EQ(delayed.get().status, 200);
   EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(300));
 }
@@ -77,7 +82,9 @@ TEST(FaultHttp, OversizeAnswersAnElevenMebibyteBody) {
 
 TEST(FaultHttp, LeakExcludedPutsTheFirstExcludedIdOnTop) {
   LiveGateway gateway(with_faults({"search:leak_excluded"}));
-  const auto doc = parse_json(post_search(gateway, search_body(kQuery, "", 3, R"("exclude_ids":["w-000042","w-000043"])")).body);
+  const auto doc = parse_json(
+      post_search(gateway, search_body(kQuery, "", 3, R"("exclude_ids":["w-000042","w-000043"])"))
+          .body);
   const auto ids = result_ids(doc);
   ASSERT_EQ(ids.size(), 3u);
   EXPECT_EQ(ids[0], "w-000042");
@@ -86,9 +93,14 @@ TEST(FaultHttp, LeakExcludedPutsTheFirstExcludedIdOnTop) {
 TEST(FaultHttp, NoPlaybookIgnoresUsePlaybook) {
   LiveGateway gateway(with_faults({"search:no_playbook"}));
   Client client;
-  ASSERT_EQ(client.post(gateway.url() + "/v1/matrix/playbooks/record",
-                        R"({"query_text":")" + kQuery + R"(","answer_id":"w-002999","answer_corpus":"workers"})").status, 200);
-  const auto doc = parse_json(post_search(gateway, search_body(kQuery, "", 3, "\"use_playbook\":true")).body);
+  ASSERT_EQ(client
+                .post(gateway.url() + "/v1/matrix/playbooks/record",
+                      R"({"query_text":")" + kQuery +
+                          R"(","answer_id":"w-002999","answer_corpus":"workers"})")
+                .status,
+            200);
+  const auto doc =
+      parse_json(post_search(gateway, search_body(kQuery, "", 3, "\"use_playbook\":true")).body);
   EXPECT_NE(result_ids(doc)[0], "w-002999");
   EXPECT_FALSE(doc.HasMember("playbook_injected") || doc.HasMember("playbook_boosted"));
 }
@@ -98,7 +110,7 @@ TEST(FaultHttp, DropClosesTheConnectionWithoutAnAnswer) {
   const Response r = Client().get(gateway.url() + "/health");
   EXPECT_EQ(r.status, 0);
   EXPECT_FALSE(r.error.empty());
-  const Response stats = Client().get(gateway.url() + "/stats");   // never faulted
+  const Response stats = Client().get(gateway.url() + "/stats");  // never faulted
   EXPECT_EQ(stats.status, 200);
   EXPECT_EQ(parse_json(stats.body)["requests"]["health"].GetInt(), 1);
 }
@@ -108,7 +120,9 @@ TEST(FaultHttp, RateIsAppliedAndTheSeedMakesItRepeatable) {
     LiveGateway gateway(with_faults({"search:status=500@0.5"}, seed));
     Client client;
     std::vector<long> out;
-    for (int i = 0; i < 40; ++i) out.push_back(client.post(gateway.url() + "/v1/matrix/search", search_body(kQuery, "", 1)).status);
+    for (int i = 0; i < 40; ++i)
+      out.push_back(
+          client.post(gateway.url() + "/v1/matrix/search", search_body(kQuery, "", 1)).status);
     return out;
   };
   const auto a = statuses(11);

@@ -24,7 +24,8 @@ GatewayConfig with_faults(std::initializer_list<const char*> specs, std::uint64_
 }
 
 std::string record_body(const std::string& answer_id) {
-  return R"({"query_text":")" + kQuery + R"(","answer_id":")" + answer_id + R"(","answer_corpus":"workers"})";
+  return R"({"query_text":")" + kQuery + R"(","answer_id":")" + answer_id +
+         R"(","answer_corpus":"workers"})";
 }
 
 // GET /stats, parsed; the test fails when it is not a JSON object.
@@ -48,8 +49,9 @@ std::uint64_t injected(const rapidjson::Document& doc, const char* endpoint, con
 // An RST with nothing of the answer: what a client must report as a reset after sending.
 ::testing::AssertionResult is_reset(const RawAnswer& a) {
   if (a.status == 0 && a.bytes == 0 && a.error == ECONNRESET) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "status " << a.status << ", " << a.bytes << " bytes, closed " << a.closed
-                                       << ", error " << std::strerror(a.error);
+  return ::testing::AssertionFailure()
+         << "status " << a.status << ", " << a.bytes << " bytes, closed " << a.closed << ", error "
+         << std::strerror(a.error);
 }
 
 TEST(ResetFault, NeverFiresOnAConnectionsFirstRequest) {
@@ -57,7 +59,8 @@ TEST(ResetFault, NeverFiresOnAConnectionsFirstRequest) {
   for (int i = 0; i < 20; ++i) {
     RawConnection connection(gateway.port());
     const RawAnswer a = connection.exchange("POST", kSearch, search_body(kQuery, "", 2));
-    ASSERT_EQ(a.status, 200) << "connection " << i << ": " << a.body << " error " << std::strerror(a.error);
+    ASSERT_EQ(a.status, 200) << "connection " << i << ": " << a.body << " error "
+                             << std::strerror(a.error);
   }
   const auto s = stats(gateway);
   EXPECT_EQ(counter(s, "received", "search"), 20u);
@@ -70,7 +73,8 @@ TEST(ResetFault, ResetsEveryReusedRequestAtRateOneAndCountsItOnce) {
   for (int i = 0; i < kConnections; ++i) {
     RawConnection connection(gateway.port());
     ASSERT_EQ(connection.exchange("POST", kSearch, search_body(kQuery, "", 2)).status, 200);
-    EXPECT_TRUE(is_reset(connection.exchange("POST", kSearch, search_body(kQuery, "", 3)))) << "connection " << i;
+    EXPECT_TRUE(is_reset(connection.exchange("POST", kSearch, search_body(kQuery, "", 3))))
+        << "connection " << i;
   }
   const auto s = stats(gateway);
   EXPECT_EQ(counter(s, "requests", "search"), 2u * kConnections);
@@ -100,7 +104,8 @@ TEST(ResetFault, ARecordHitByAResetIsNotApplied) {
   EXPECT_EQ(counter(s, "received", "record"), 3u);
   EXPECT_EQ(injected(s, "record", "reset"), 1u);
   // The reset record's answer id never became a playbook answer.
-  const Response search = client.post(gateway.url() + kSearch, search_body(kQuery, "", 3, "\"use_playbook\":true"));
+  const Response search =
+      client.post(gateway.url() + kSearch, search_body(kQuery, "", 3, "\"use_playbook\":true"));
   const auto ids = result_ids(parse_json(search.body));
   EXPECT_EQ(std::count(ids.begin(), ids.end(), "w-000011"), 0) << search.body;
 }
@@ -126,8 +131,10 @@ TEST(ResetFault, ClientSeenResetsEqualTheInjectedCount) {
     RawConnection connection(gateway.port());
     for (int i = 0; i < 8; ++i) {  // a connection ends at its first reset
       const int which = (c + i) % 2;
-      const RawAnswer a = which == 0 ? connection.exchange("POST", kSearch, search_body(kQuery, "", 1 + i))
-                                     : connection.exchange("POST", kRecord, record_body("w-00002" + std::to_string(i)));
+      const RawAnswer a =
+          which == 0
+              ? connection.exchange("POST", kSearch, search_body(kQuery, "", 1 + i))
+              : connection.exchange("POST", kRecord, record_body("w-00002" + std::to_string(i)));
       ++sent[which];
       if (a.status == 200) continue;
       ASSERT_TRUE(is_reset(a)) << "connection " << c << " request " << i;
@@ -137,12 +144,16 @@ TEST(ResetFault, ClientSeenResetsEqualTheInjectedCount) {
     }
   }
   const auto s = stats(gateway);
-  std::printf("reset@0.3: search sent %llu, reset seen %llu; record sent %llu, reset seen %llu; gateway: %s\n",
-              static_cast<unsigned long long>(sent[0]), static_cast<unsigned long long>(resets[0]),
-              static_cast<unsigned long long>(sent[1]), static_cast<unsigned long long>(resets[1]),
-              (std::to_string(counter(s, "received", "search")) + "/" + std::to_string(injected(s, "search", "reset")) +
-               " " + std::to_string(counter(s, "received", "record")) + "/" + std::to_string(injected(s, "record", "reset")))
-                  .c_str());
+  std::printf(
+      "reset@0.3: search sent %llu, reset seen %llu; record sent %llu, reset seen %llu; gateway: "
+      "%s\n",
+      static_cast<unsigned long long>(sent[0]), static_cast<unsigned long long>(resets[0]),
+      static_cast<unsigned long long>(sent[1]), static_cast<unsigned long long>(resets[1]),
+      (std::to_string(counter(s, "received", "search")) + "/" +
+       std::to_string(injected(s, "search", "reset")) + " " +
+       std::to_string(counter(s, "received", "record")) + "/" +
+       std::to_string(injected(s, "record", "reset")))
+          .c_str());
   EXPECT_EQ(counter(s, "received", "search"), sent[0]);
   EXPECT_EQ(counter(s, "received", "record"), sent[1]);
   EXPECT_EQ(injected(s, "search", "reset"), resets[0]);
@@ -150,14 +161,17 @@ TEST(ResetFault, ClientSeenResetsEqualTheInjectedCount) {
   EXPECT_GT(resets[0] + resets[1], 10u);
   // Every record not reset was applied once: a repeated (query_text, answer_id) updates its
   // entry, so the applied count is the playbook's inserts plus updates, not its size.
-  EXPECT_EQ(s["playbook"]["inserts"].GetUint64() + s["playbook"]["updates"].GetUint64(), sent[1] - resets[1]);
+  EXPECT_EQ(s["playbook"]["inserts"].GetUint64() + s["playbook"]["updates"].GetUint64(),
+            sent[1] - resets[1]);
 }
 
 TEST(FaultStats, CountEveryAppliedKindOncePerRequestAndNothingSuperseded) {
-  LiveGateway gateway(with_faults({"search:status=503", "search:truncate", "search:delay=1ms", "search:delay=0s",
-                                   "health:drop", "health:status=500", "record:reset", "record:no_playbook"}));
+  LiveGateway gateway(
+      with_faults({"search:status=503", "search:truncate", "search:delay=1ms", "search:delay=0s",
+                   "health:drop", "health:status=500", "record:reset", "record:no_playbook"}));
   Client client;
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.post(gateway.url() + kSearch, search_body(kQuery, "", 2)).status, 503);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(client.post(gateway.url() + kSearch, search_body(kQuery, "", 2)).status, 503);
   for (int i = 0; i < 2; ++i) EXPECT_EQ(Client().get(gateway.url() + "/health").status, 0);
   EXPECT_EQ(Client().post(gateway.url() + kRecord, record_body("w-000030")).status, 200);
   const auto s = stats(gateway);
@@ -165,8 +179,8 @@ TEST(FaultStats, CountEveryAppliedKindOncePerRequestAndNothingSuperseded) {
   EXPECT_EQ(injected(s, "search", "delay"), 3u);     // two specs, one request each time
   EXPECT_EQ(injected(s, "search", "truncate"), 0u);  // the status answer is not truncated
   EXPECT_EQ(injected(s, "health", "drop"), 2u);
-  EXPECT_EQ(injected(s, "health", "status"), 0u);    // dropped: no status was sent
-  EXPECT_EQ(injected(s, "record", "reset"), 0u);     // a first request
+  EXPECT_EQ(injected(s, "health", "status"), 0u);  // dropped: no status was sent
+  EXPECT_EQ(injected(s, "record", "reset"), 0u);   // a first request
   EXPECT_EQ(injected(s, "record", "no_playbook"), 1u);
   EXPECT_EQ(counter(s, "received", "health"), 2u);
   for (const char* endpoint : {"search", "record", "delete", "health", "other"}) {

@@ -69,13 +69,15 @@ TEST_F(SearchHttp, HealthListsEveryIndexWithItsSize) {
 }
 
 TEST_F(SearchHttp, SeedSanityProbeAnswers) {
-  const auto doc = search_ok(R"({"query_text":"test","corpora":["workers"],"k":1,"per_corpus_k":1})");
+  const auto doc =
+      search_ok(R"({"query_text":"test","corpora":["workers"],"k":1,"per_corpus_k":1})");
   expect_well_formed(doc, 1);
   EXPECT_EQ(doc["results"].Size(), 1u);
 }
 
 TEST_F(SearchHttp, ReturnsKNearestSortedWithMetadata) {
-  const auto doc = search_ok(search_body("Need 3 Forklift Operator in Detroit MI for Beacon Freight", "Forklift Operator", 10));
+  const auto doc = search_ok(search_body(
+      "Need 3 Forklift Operator in Detroit MI for Beacon Freight", "Forklift Operator", 10));
   expect_well_formed(doc, 10);
   ASSERT_EQ(doc["results"].Size(), 10u);
   const auto& first = doc["results"][0];
@@ -98,15 +100,18 @@ TEST_F(SearchHttp, ExcludedIdsNeverShrinkTheAnswer) {
   const std::string text = "Need 2 Pickers in Joliet IL";
   const auto first = result_ids(search_ok(search_body(text, "Pickers", 50)));
   ASSERT_EQ(first.size(), 50u);
-  const auto doc = search_ok(search_body(text, "Pickers", 10, "\"exclude_ids\":" + ids_json(first)));
+  const auto doc =
+      search_ok(search_body(text, "Pickers", 10, "\"exclude_ids\":" + ids_json(first)));
   expect_well_formed(doc, 10, {first.begin(), first.end()});
   EXPECT_EQ(doc["results"].Size(), 10u);
 }
 
 TEST_F(SearchHttp, ProfileSwapHasNoOverlap) {
   const std::string text = "Need 3 Shipping Clerk in Cleveland OH for Heritage Foods";
-  const auto original = result_ids(search_ok(search_body(text, "Shipping Clerk", 3, "\"per_corpus_k\":3")));
-  const auto swap = search_ok(search_body(text, "Shipping Clerk", 3, "\"per_corpus_k\":3,\"exclude_ids\":" + ids_json(original)));
+  const auto original =
+      result_ids(search_ok(search_body(text, "Shipping Clerk", 3, "\"per_corpus_k\":3")));
+  const auto swap = search_ok(search_body(
+      text, "Shipping Clerk", 3, "\"per_corpus_k\":3,\"exclude_ids\":" + ids_json(original)));
   expect_well_formed(swap, 3, {original.begin(), original.end()});
   EXPECT_EQ(swap["results"].Size(), 3u);
 }
@@ -114,32 +119,37 @@ TEST_F(SearchHttp, ProfileSwapHasNoOverlap) {
 TEST_F(SearchHttp, ExcludingAlmostTheWholeCorpusStillFillsK) {
   std::vector<std::string> excluded;
   for (int n = 1; n <= 2990; ++n) excluded.push_back(worker_id(n));
-  const auto doc = search_ok(search_body("Welder", "", 10, "\"exclude_ids\":" + ids_json(excluded)));
+  const auto doc =
+      search_ok(search_body("Welder", "", 10, "\"exclude_ids\":" + ids_json(excluded)));
   expect_well_formed(doc, 10, {excluded.begin(), excluded.end()});
   EXPECT_EQ(doc["results"].Size(), 10u);
   excluded.push_back(worker_id(2991));
-  const auto fewer = search_ok(search_body("Welder", "", 10, "\"exclude_ids\":" + ids_json(excluded)));
+  const auto fewer =
+      search_ok(search_body("Welder", "", 10, "\"exclude_ids\":" + ids_json(excluded)));
   EXPECT_EQ(fewer["results"].Size(), 9u);  // only 9 documents are left
 }
 
 TEST_F(SearchHttp, LargeKReturnsExactlyK) {
-  const auto doc = search_ok(search_body("Packers Food Packaging", "Packers", 1000, "\"per_corpus_k\":1000"));
+  const auto doc =
+      search_ok(search_body("Packers Food Packaging", "Packers", 1000, "\"per_corpus_k\":1000"));
   expect_well_formed(doc, 1000);
   EXPECT_EQ(doc["results"].Size(), 1000u);
 }
 
 TEST_F(SearchHttp, SmallPerCorpusKStillFillsK) {
-  const auto doc = search_ok(search_body("Loaders Trailer Loading", "Loaders", 10, "\"per_corpus_k\":2"));
+  const auto doc =
+      search_ok(search_body("Loaders Trailer Loading", "Loaders", 10, "\"per_corpus_k\":2"));
   expect_well_formed(doc, 10);
   EXPECT_EQ(doc["results"].Size(), 10u);
 }
 
 TEST(SearchMultiCorpus, MergesByDistanceWithoutDuplicateIds) {
   GatewayConfig config = LiveGateway::default_config();
-  config.preloaded.push_back(shared_corpus("other", 2000, 43));   // same ids, other workers
+  config.preloaded.push_back(shared_corpus("other", 2000, 43));  // same ids, other workers
   LiveGateway gateway(std::move(config));
   Client client;
-  const std::string body = R"({"query_text":"Need 4 Welder in Omaha NE","corpora":["workers","other"],"k":20,"per_corpus_k":15})";
+  const std::string body =
+      R"({"query_text":"Need 4 Welder in Omaha NE","corpora":["workers","other"],"k":20,"per_corpus_k":15})";
   const Response r = client.post(gateway.url() + "/v1/matrix/search", body);
   ASSERT_EQ(r.status, 200) << r.body;
   const auto doc = parse_json(r.body);
@@ -156,10 +166,14 @@ TEST(SearchMultiCorpus, MergesByDistanceWithoutDuplicateIds) {
   EXPECT_EQ(corpora.size(), 2u);
   // The merge holds the best of each corpus: its first answer must appear unless beaten on id.
   for (const char* name : {"workers", "other"}) {
-    const auto one = parse_json(client.post(gateway.url() + "/v1/matrix/search",
-                                            std::string(R"({"query_text":"Need 4 Welder in Omaha NE","corpora":[")") +
-                                                name + R"("],"k":1})").body);
-    EXPECT_LE(doc["results"][0]["distance"].GetDouble(), one["results"][0]["distance"].GetDouble() + 1e-9);
+    const auto one = parse_json(
+        client
+            .post(gateway.url() + "/v1/matrix/search",
+                  std::string(R"({"query_text":"Need 4 Welder in Omaha NE","corpora":[")") + name +
+                      R"("],"k":1})")
+            .body);
+    EXPECT_LE(doc["results"][0]["distance"].GetDouble(),
+              one["results"][0]["distance"].GetDouble() + 1e-9);
   }
 }
 
@@ -170,8 +184,9 @@ TEST(SearchMultiCorpus, TheSameCorpusTwiceStillGivesKDistinctIds) {
   config.preloaded.push_back(Corpus::load("copy", corpus_file(kSmallCorpus), options));
   LiveGateway gateway(std::move(config));
   Client client;
-  const Response r = client.post(gateway.url() + "/v1/matrix/search",
-                                 R"({"query_text":"Pickers Joliet","corpora":["workers","copy"],"k":12})");
+  const Response r =
+      client.post(gateway.url() + "/v1/matrix/search",
+                  R"({"query_text":"Pickers Joliet","corpora":["workers","copy"],"k":12})");
   ASSERT_EQ(r.status, 200) << r.body;
   const auto ids = result_ids(parse_json(r.body));
   EXPECT_EQ(ids.size(), 12u);
@@ -208,7 +223,8 @@ TEST_F(SearchHttp, ExpectContinueIsAnsweredWithoutTheClientTimeout) {
   const std::string body = search_body("Welder", "", 5, "\"exclude_ids\":" + ids_json(excluded));
   ASSERT_GT(body.size(), 2000u);
   const auto start = std::chrono::steady_clock::now();
-  const Response r = client_.send("POST", gateway_.url() + "/v1/matrix/search", body, {"Expect: 100-continue"});
+  const Response r =
+      client_.send("POST", gateway_.url() + "/v1/matrix/search", body, {"Expect: 100-continue"});
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_LT(elapsed, std::chrono::milliseconds(900));  // curl waits 1 s for a silent server

@@ -13,12 +13,12 @@ namespace multitier::gateway::testing {
 namespace {
 
 struct BadInput {
-  std::string name;      // test suffix, CamelCase
+  std::string name;  // test suffix, CamelCase
   std::string method;
   std::string path;
   std::string body;
   long status;
-  std::string reason;    // a fragment of the error message
+  std::string reason;  // a fragment of the error message
 };
 
 // Test names show the case, not the struct's bytes.
@@ -42,41 +42,74 @@ std::vector<BadInput> bad_inputs() {
       {"EmptyBody", "POST", kSearch, "", 400, "empty"},
       {"NotAnObject", "POST", kSearch, "[1,2]", 400, "JSON object"},
       {"TrailingGarbage", "POST", kSearch, "{" + base + ",\"k\":3} x", 400, "malformed JSON"},
-      {"InvalidUtf8", "POST", kSearch, "{\"query_text\":\"\xff\xfe\"," + kCorpora + ",\"k\":3}", 400, "malformed JSON"},
-      {"MissingQueryText", "POST", kSearch, "{" + kCorpora + ",\"k\":3}", 400, "'query_text' is required"},
-      {"EmptyQueryText", "POST", kSearch, "{\"query_text\":\"\"," + kCorpora + ",\"k\":3}", 400, "must not be empty"},
-      {"QueryTextNotString", "POST", kSearch, "{\"query_text\":5," + kCorpora + ",\"k\":3}", 400, "must be a string"},
-      {"QueryTextOver4KiB", "POST", kSearch, "{\"query_text\":\"" + std::string(4097, 'a') + "\"," + kCorpora + ",\"k\":3}", 400, "longer than 4096"},
-      {"QueryRoleNotString", "POST", kSearch, "{" + base + ",\"k\":3,\"query_role\":[]}", 400, "'query_role' must be a string"},
+      {"InvalidUtf8", "POST", kSearch, "{\"query_text\":\"\xff\xfe\"," + kCorpora + ",\"k\":3}",
+       400, "malformed JSON"},
+      {"MissingQueryText", "POST", kSearch, "{" + kCorpora + ",\"k\":3}", 400,
+       "'query_text' is required"},
+      {"EmptyQueryText", "POST", kSearch, "{\"query_text\":\"\"," + kCorpora + ",\"k\":3}", 400,
+       "must not be empty"},
+      {"QueryTextNotString", "POST", kSearch, "{\"query_text\":5," + kCorpora + ",\"k\":3}", 400,
+       "must be a string"},
+      {"QueryTextOver4KiB", "POST", kSearch,
+       "{\"query_text\":\"" + std::string(4097, 'a') + "\"," + kCorpora + ",\"k\":3}", 400,
+       "longer than 4096"},
+      {"QueryRoleNotString", "POST", kSearch, "{" + base + ",\"k\":3,\"query_role\":[]}", 400,
+       "'query_role' must be a string"},
       {"MissingCorpora", "POST", kSearch, "{" + kQuery + ",\"k\":3}", 400, "'corpora' is required"},
       {"CorporaEmpty", "POST", kSearch, "{" + kQuery + ",\"corpora\":[],\"k\":3}", 400, "1..16"},
-      {"CorporaNotArray", "POST", kSearch, "{" + kQuery + ",\"corpora\":\"workers\",\"k\":3}", 400, "array of strings"},
-      {"CorporaHoldsNumber", "POST", kSearch, "{" + kQuery + ",\"corpora\":[1],\"k\":3}", 400, "only strings"},
-      {"TooManyCorpora", "POST", kSearch, "{" + kQuery + ",\"corpora\":" + many_strings(17, "c") + ",\"k\":3}", 400, "1..16"},
-      {"UnknownCorpus", "POST", kSearch, "{" + kQuery + ",\"corpora\":[\"nope\"],\"k\":3}", 404, "unknown corpus 'nope'"},
-      {"PlaybookIsNotACorpus", "POST", kSearch, "{" + kQuery + ",\"corpora\":[\"playbook_memory\"],\"k\":3}", 400, "not a worker corpus"},
+      {"CorporaNotArray", "POST", kSearch, "{" + kQuery + ",\"corpora\":\"workers\",\"k\":3}", 400,
+       "array of strings"},
+      {"CorporaHoldsNumber", "POST", kSearch, "{" + kQuery + ",\"corpora\":[1],\"k\":3}", 400,
+       "only strings"},
+      {"TooManyCorpora", "POST", kSearch,
+       "{" + kQuery + ",\"corpora\":" + many_strings(17, "c") + ",\"k\":3}", 400, "1..16"},
+      {"UnknownCorpus", "POST", kSearch, "{" + kQuery + ",\"corpora\":[\"nope\"],\"k\":3}", 404,
+       "unknown corpus 'nope'"},
+      {"PlaybookIsNotACorpus", "POST", kSearch,
+       "{" + kQuery + ",\"corpora\":[\"playbook_memory\"],\"k\":3}", 400, "not a worker corpus"},
       {"MissingK", "POST", kSearch, "{" + base + "}", 400, "'k' is required"},
-      {"KZero", "POST", kSearch, "{" + base + ",\"k\":0}", 400, "'k' must be an integer in 1..1000"},
+      {"KZero", "POST", kSearch, "{" + base + ",\"k\":0}", 400,
+       "'k' must be an integer in 1..1000"},
       {"KTooLarge", "POST", kSearch, "{" + base + ",\"k\":1001}", 400, "1..1000"},
       {"KNotInteger", "POST", kSearch, "{" + base + ",\"k\":2.5}", 400, "integer"},
       {"KString", "POST", kSearch, "{" + base + ",\"k\":\"3\"}", 400, "integer"},
       {"KHuge", "POST", kSearch, "{" + base + ",\"k\":99999999999}", 400, "integer"},
-      {"PerCorpusKZero", "POST", kSearch, "{" + base + ",\"k\":3,\"per_corpus_k\":0}", 400, "'per_corpus_k' must be"},
-      {"PerCorpusKTooLarge", "POST", kSearch, "{" + base + ",\"k\":3,\"per_corpus_k\":1001}", 400, "'per_corpus_k' must be"},
-      {"UsePlaybookNotBool", "POST", kSearch, "{" + base + ",\"k\":3,\"use_playbook\":\"yes\"}", 400, "boolean"},
-      {"ExcludeIdsNotArray", "POST", kSearch, "{" + base + ",\"k\":3,\"exclude_ids\":\"w-1\"}", 400, "'exclude_ids' must be an array"},
-      {"ExcludeIdsHoldsNumber", "POST", kSearch, "{" + base + ",\"k\":3,\"exclude_ids\":[1]}", 400, "only strings"},
-      {"TooManyExcludeIds", "POST", kSearch, "{" + base + ",\"k\":3,\"exclude_ids\":" + many_strings(10001, "x") + "}", 400, "0..10000"},
+      {"PerCorpusKZero", "POST", kSearch, "{" + base + ",\"k\":3,\"per_corpus_k\":0}", 400,
+       "'per_corpus_k' must be"},
+      {"PerCorpusKTooLarge", "POST", kSearch, "{" + base + ",\"k\":3,\"per_corpus_k\":1001}", 400,
+       "'per_corpus_k' must be"},
+      {"UsePlaybookNotBool", "POST", kSearch, "{" + base + ",\"k\":3,\"use_playbook\":\"yes\"}",
+       400, "boolean"},
+      {"ExcludeIdsNotArray", "POST", kSearch, "{" + base + ",\"k\":3,\"exclude_ids\":\"w-1\"}", 400,
+       "'exclude_ids' must be an array"},
+      {"ExcludeIdsHoldsNumber", "POST", kSearch, "{" + base + ",\"k\":3,\"exclude_ids\":[1]}", 400,
+       "only strings"},
+      {"TooManyExcludeIds", "POST", kSearch,
+       "{" + base + ",\"k\":3,\"exclude_ids\":" + many_strings(10001, "x") + "}", 400, "0..10000"},
       {"RecordMalformed", "POST", kRecord, "{", 400, "malformed JSON"},
-      {"RecordMissingQueryText", "POST", kRecord, R"({"answer_id":"w-000001","answer_corpus":"workers"})", 400, "'query_text' is required"},
-      {"RecordMissingAnswerId", "POST", kRecord, "{" + kQuery + R"(,"answer_corpus":"workers"})", 400, "'answer_id' is required"},
-      {"RecordMissingAnswerCorpus", "POST", kRecord, "{" + kQuery + R"(,"answer_id":"w-000001"})", 400, "'answer_corpus' is required"},
-      {"RecordUnknownCorpus", "POST", kRecord, "{" + kQuery + R"(,"answer_id":"w-000001","answer_corpus":"nope"})", 404, "unknown answer_corpus"},
-      {"RecordUnknownAnswerId", "POST", kRecord, "{" + kQuery + R"(,"answer_id":"w-999999","answer_corpus":"workers"})", 404, "is not in corpus"},
-      {"RecordScoreNotNumber", "POST", kRecord, "{" + kQuery + R"(,"answer_id":"w-000001","answer_corpus":"workers","score":"high"})", 400, "'score' must be a number"},
-      {"RecordTagsNotArray", "POST", kRecord, "{" + kQuery + R"(,"answer_id":"w-000001","answer_corpus":"workers","tags":"x"})", 400, "'tags'"},
-      {"RecordRoleNotString", "POST", kRecord, "{" + kQuery + R"(,"role":1,"answer_id":"w-000001","answer_corpus":"workers"})", 400, "'role' must be a string"},
-      {"DeleteBadCharacters", "DELETE", "/vectors/index/bad%20name", "", 400, "[A-Za-z0-9_.-]{1,64}"},
+      {"RecordMissingQueryText", "POST", kRecord,
+       R"({"answer_id":"w-000001","answer_corpus":"workers"})", 400, "'query_text' is required"},
+      {"RecordMissingAnswerId", "POST", kRecord, "{" + kQuery + R"(,"answer_corpus":"workers"})",
+       400, "'answer_id' is required"},
+      {"RecordMissingAnswerCorpus", "POST", kRecord, "{" + kQuery + R"(,"answer_id":"w-000001"})",
+       400, "'answer_corpus' is required"},
+      {"RecordUnknownCorpus", "POST", kRecord,
+       "{" + kQuery + R"(,"answer_id":"w-000001","answer_corpus":"nope"})", 404,
+       "unknown answer_corpus"},
+      {"RecordUnknownAnswerId", "POST", kRecord,
+       "{" + kQuery + R"(,"answer_id":"w-999999","answer_corpus":"workers"})", 404,
+       "is not in corpus"},
+      {"RecordScoreNotNumber", "POST", kRecord,
+       "{" + kQuery + R"(,"answer_id":"w-000001","answer_corpus":"workers","score":"high"})", 400,
+       "'score' must be a number"},
+      {"RecordTagsNotArray", "POST", kRecord,
+       "{" + kQuery + R"(,"answer_id":"w-000001","answer_corpus":"workers","tags":"x"})", 400,
+       "'tags'"},
+      {"RecordRoleNotString", "POST", kRecord,
+       "{" + kQuery + R"(,"role":1,"answer_id":"w-000001","answer_corpus":"workers"})", 400,
+       "'role' must be a string"},
+      {"DeleteBadCharacters", "DELETE", "/vectors/index/bad%20name", "", 400,
+       "[A-Za-z0-9_.-]{1,64}"},
       {"DeleteNameTooLong", "DELETE", "/vectors/index/" + std::string(65, 'a'), "", 400, "{1,64}"},
       {"DeleteEmptyName", "DELETE", "/vectors/index/", "", 400, "{1,64}"},
       {"DeleteNestedPath", "DELETE", "/vectors/index/workers/x", "", 400, "{1,64}"},
@@ -92,9 +125,17 @@ std::vector<BadInput> bad_inputs() {
 class BadInputHttp : public ::testing::TestWithParam<BadInput> {
  protected:
   void SetUp() override {
-    ASSERT_EQ(client_.post(gateway_.url() + kRecord, R"({"query_text":"baseline","answer_id":"w-000010","answer_corpus":"workers"})").status, 200);
+    ASSERT_EQ(
+        client_
+            .post(gateway_.url() + kRecord,
+                  R"({"query_text":"baseline","answer_id":"w-000010","answer_corpus":"workers"})")
+            .status,
+        200);
     health_ = client_.get(gateway_.url() + "/health").body;
-    answer_ = client_.post(gateway_.url() + kSearch, search_body("baseline", "", 5, "\"use_playbook\":true")).body;
+    answer_ =
+        client_
+            .post(gateway_.url() + kSearch, search_body("baseline", "", 5, "\"use_playbook\":true"))
+            .body;
   }
 
   LiveGateway gateway_;
@@ -114,11 +155,17 @@ TEST_P(BadInputHttp, IsRejectedClearlyAndChangesNothing) {
     EXPECT_FALSE(r.headers.at("allow").empty());
   }
   EXPECT_EQ(client_.get(gateway_.url() + "/health").body, health_);
-  EXPECT_EQ(client_.post(gateway_.url() + kSearch, search_body("baseline", "", 5, "\"use_playbook\":true")).body, answer_);
+  EXPECT_EQ(
+      client_
+          .post(gateway_.url() + kSearch, search_body("baseline", "", 5, "\"use_playbook\":true"))
+          .body,
+      answer_);
 }
 
 INSTANTIATE_TEST_SUITE_P(Contract, BadInputHttp, ::testing::ValuesIn(bad_inputs()),
-                         [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<BadInput>& info) {
+                           return info.param.name;
+                         });
 
 TEST(OversizedBody, IsRejectedWith413) {
   LiveGateway gateway;

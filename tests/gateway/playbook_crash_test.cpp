@@ -26,7 +26,7 @@ namespace multitier::gateway::testing {
 namespace {
 
 constexpr int kRecorders = 6;
-constexpr int kMaxRecordsEach = 20000;     // a recorder also stops at its first failure
+constexpr int kMaxRecordsEach = 20000;  // a recorder also stops at its first failure
 constexpr int kAcknowledgedBeforeKill = 2000;
 constexpr auto kStartTimeout = std::chrono::seconds(120);
 
@@ -46,7 +46,8 @@ pid_t spawn_gateway(std::vector<std::string> flags, const std::string& stderr_pa
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   pid_t pid = -1;
   const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -62,8 +63,8 @@ class GatewayProcess {
     stderr_path_ = dir + "/stderr-" + std::to_string(++starts_) + ".txt";
     std::filesystem::remove(port_file);
     if (corpus.empty()) corpus = corpus_file(kSmallCorpus);
-    std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--threads", "2", "--corpus", "workers=" + corpus,
-                                     "--port-file", port_file};
+    std::vector<std::string> args = {"--listen", "127.0.0.1:0",       "--threads",   "2",
+                                     "--corpus", "workers=" + corpus, "--port-file", port_file};
     args.insert(args.end(), flags.begin(), flags.end());
     pid_ = spawn_gateway(args, stderr_path_);
     for (const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
@@ -102,7 +103,8 @@ struct Recorded {
 
 Recorded recorded(int thread, int i) {
   char answer[16];
-  std::snprintf(answer, sizeof answer, "w-%06d", 1 + (thread * 7919 + i * 31) % static_cast<int>(kSmallCorpus));
+  std::snprintf(answer, sizeof answer, "w-%06d",
+                1 + (thread * 7919 + i * 31) % static_cast<int>(kSmallCorpus));
   return {"crash test recorder " + std::to_string(thread) + " record " + std::to_string(i), answer};
 }
 
@@ -118,8 +120,10 @@ std::uint64_t playbook_size(const std::string& url) {
 }
 
 // A crash test gateway: the log at `log`, room for every record.
-GatewayProcess crash_gateway(const std::string& dir, const std::string& log, const std::string& sync) {
-  return GatewayProcess(dir, {"--playbook-log", log, "--playbook-sync", sync, "--playbook-capacity", "200000"});
+GatewayProcess crash_gateway(const std::string& dir, const std::string& log,
+                             const std::string& sync) {
+  return GatewayProcess(
+      dir, {"--playbook-log", log, "--playbook-sync", sync, "--playbook-capacity", "200000"});
 }
 
 std::string test_dir(const std::string& name) {
@@ -144,7 +148,8 @@ TEST_P(PlaybookCrash, EveryAcknowledgedRecordSurvivesASigkill) {
       Client client;
       for (int i = 0; i < kMaxRecordsEach; ++i) {
         const Recorded r = recorded(t, i);
-        if (client.post(first.url() + "/v1/matrix/playbooks/record", record_body(r)).status != 200) return;
+        if (client.post(first.url() + "/v1/matrix/playbooks/record", record_body(r)).status != 200)
+          return;
         acked[static_cast<std::size_t>(t)].push_back(r);
         ++acked_total;
       }
@@ -158,11 +163,13 @@ TEST_P(PlaybookCrash, EveryAcknowledgedRecordSurvivesASigkill) {
   for (auto& thread : recorders) thread.join();
 
   // A crash can also cut a write short; the restart must drop that line and say so.
-  const std::string torn = R"({"query_text":"crash test torn line","role":"Pickers","answer_id":"w-0)";
+  const std::string torn =
+      R"({"query_text":"crash test torn line","role":"Pickers","answer_id":"w-0)";
   std::ofstream(log, std::ios::app | std::ios::binary) << torn;
 
   GatewayProcess second = crash_gateway(dir, log, GetParam());
-  EXPECT_NE(second.stderr_text().find("dropped a torn last line (" + std::to_string(torn.size()) + " bytes"),
+  EXPECT_NE(second.stderr_text().find("dropped a torn last line (" + std::to_string(torn.size()) +
+                                      " bytes"),
             std::string::npos)
       << second.stderr_text();
   std::size_t acknowledged = 0;
@@ -171,17 +178,23 @@ TEST_P(PlaybookCrash, EveryAcknowledgedRecordSurvivesASigkill) {
   for (const auto& list : acked) {
     for (const Recorded& r : list) {
       ++acknowledged;
-      const auto answer = parse_json(client.post(second.url() + "/v1/matrix/search",
-                                                 search_body(r.text, "Pickers", 1, "\"use_playbook\":true")).body);
+      const auto answer =
+          parse_json(client
+                         .post(second.url() + "/v1/matrix/search",
+                               search_body(r.text, "Pickers", 1, "\"use_playbook\":true"))
+                         .body);
       const auto ids = result_ids(answer);
       found += !ids.empty() && ids[0] == r.answer;
     }
   }
   const std::uint64_t present = playbook_size(second.url());
-  std::printf("crash test (sync %s): acknowledged %zu, found again %zu, lost %zu; entries after restart %llu "
-              "(%lld unacknowledged records present)\n",
-              GetParam(), acknowledged, found, acknowledged - found, static_cast<unsigned long long>(present),
-              static_cast<long long>(present) - static_cast<long long>(acknowledged));
+  std::printf(
+      "crash test (sync %s): acknowledged %zu, found again %zu, lost %zu; entries after restart "
+      "%llu "
+      "(%lld unacknowledged records present)\n",
+      GetParam(), acknowledged, found, acknowledged - found,
+      static_cast<unsigned long long>(present),
+      static_cast<long long>(present) - static_cast<long long>(acknowledged));
   ::testing::Test::RecordProperty("acknowledged", static_cast<int>(acknowledged));
   ::testing::Test::RecordProperty("found_again", static_cast<int>(found));
   EXPECT_GE(acknowledged, static_cast<std::size_t>(kAcknowledgedBeforeKill));
@@ -200,9 +213,15 @@ TEST(PlaybookLogCli, DeleteClearsTheLogAndRecordsReplayAfterARestart) {
     GatewayProcess gateway = crash_gateway(dir, log, "batch");
     Client client;
     for (int i = 0; i < 3; ++i) {
-      ASSERT_EQ(client.post(gateway.url() + "/v1/matrix/playbooks/record", record_body(recorded(0, i))).status, 200);
+      ASSERT_EQ(
+          client.post(gateway.url() + "/v1/matrix/playbooks/record", record_body(recorded(0, i)))
+              .status,
+          200);
     }
-    ASSERT_EQ(client.post(gateway.url() + "/v1/matrix/playbooks/record", record_body(recorded(0, 1))).status, 200);
+    ASSERT_EQ(
+        client.post(gateway.url() + "/v1/matrix/playbooks/record", record_body(recorded(0, 1)))
+            .status,
+        200);
     EXPECT_EQ(playbook_size(gateway.url()), 3u);  // the repeat updated its entry
     const auto stats = parse_json(client.get(gateway.url() + "/stats").body);
     EXPECT_EQ(stats["playbook"]["inserts"].GetUint64(), 3u);
@@ -213,8 +232,10 @@ TEST(PlaybookLogCli, DeleteClearsTheLogAndRecordsReplayAfterARestart) {
   {
     GatewayProcess gateway = crash_gateway(dir, log, "batch");
     EXPECT_EQ(playbook_size(gateway.url()), 3u);
-    EXPECT_NE(gateway.stderr_text().find("playbook: replayed 4 records"), std::string::npos) << gateway.stderr_text();
-    EXPECT_EQ(Client().send("DELETE", gateway.url() + "/vectors/index/playbook_memory").status, 200);
+    EXPECT_NE(gateway.stderr_text().find("playbook: replayed 4 records"), std::string::npos)
+        << gateway.stderr_text();
+    EXPECT_EQ(Client().send("DELETE", gateway.url() + "/vectors/index/playbook_memory").status,
+              200);
     EXPECT_EQ(std::filesystem::file_size(log), 0u);  // the 200 came after the truncation was synced
     gateway.kill_now();
   }
@@ -241,15 +262,19 @@ TEST(PlaybookLogCli, BadFlagsExitTwoAndALogInUseIsFatalOnlyWhenNamed) {
   const std::string dir = test_dir("cli");
   const std::string err = dir + "/stderr.txt";
   EXPECT_EQ(exit_status({"--playbook-sync", "sometimes"}, err), 2);
-  EXPECT_NE(read_file(err).find("--playbook-sync must be none, batch or always"), std::string::npos) << read_file(err);
+  EXPECT_NE(read_file(err).find("--playbook-sync must be none, batch or always"), std::string::npos)
+      << read_file(err);
   EXPECT_EQ(exit_status({"--playbook-log", ""}, err), 2);
 
   // A named log held by a running gateway: a second one on it exits 1, naming the reason.
   const std::string log = dir + "/named.jsonl";
   GatewayProcess holder(dir, {"--playbook-log", log});
-  EXPECT_EQ(exit_status({"--listen", "127.0.0.1:0", "--corpus", "workers=" + corpus_file(kSmallCorpus),
-                         "--playbook-log", log}, err), 1);
-  EXPECT_NE(read_file(err).find("is in use by another gateway"), std::string::npos) << read_file(err);
+  EXPECT_EQ(exit_status({"--listen", "127.0.0.1:0", "--corpus",
+                         "workers=" + corpus_file(kSmallCorpus), "--playbook-log", log},
+                        err),
+            1);
+  EXPECT_NE(read_file(err).find("is in use by another gateway"), std::string::npos)
+      << read_file(err);
 
   // The default log beside the corpus: a second gateway on the same corpus warns and serves
   // from memory, so several test gateways may share one corpus file.
@@ -257,10 +282,12 @@ TEST(PlaybookLogCli, BadFlagsExitTwoAndALogInUseIsFatalOnlyWhenNamed) {
   std::filesystem::copy_file(corpus_file(kSmallCorpus), corpus);
   GatewayProcess first(dir, {}, corpus);
   GatewayProcess second(dir, {}, corpus);
-  EXPECT_NE(second.stderr_text().find("kept in memory only"), std::string::npos) << second.stderr_text();
+  EXPECT_NE(second.stderr_text().find("kept in memory only"), std::string::npos)
+      << second.stderr_text();
   Client client;
   const auto durable = parse_json(client.get(first.url() + "/stats").body);
-  EXPECT_STREQ(durable["playbook"]["log"]["path"].GetString(), (corpus + ".playbook.jsonl").c_str());
+  EXPECT_STREQ(durable["playbook"]["log"]["path"].GetString(),
+               (corpus + ".playbook.jsonl").c_str());
   EXPECT_TRUE(parse_json(client.get(second.url() + "/stats").body)["playbook"]["log"].IsNull());
 }
 

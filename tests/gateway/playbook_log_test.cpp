@@ -16,15 +16,20 @@ namespace multitier::gateway::testing {
 namespace {
 
 PlaybookRecord make(int i, const std::string& text_prefix = "log test query ") {
-  return PlaybookRecord{text_prefix + std::to_string(i), "Pickers", "w-" + std::to_string(i % 500), "workers",
-                        0.5 + i, {"t" + std::to_string(i % 3)}};
+  return PlaybookRecord{text_prefix + std::to_string(i),
+                        "Pickers",
+                        "w-" + std::to_string(i % 500),
+                        "workers",
+                        0.5 + i,
+                        {"t" + std::to_string(i % 3)}};
 }
 
 std::string fresh_log(const std::string& name) {
   const auto dir = data_dir() / ("playbook-log-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
-  for (const char* suffix : {"", ".lock", ".compact"}) std::filesystem::remove(path.string() + suffix);
+  for (const char* suffix : {"", ".lock", ".compact"})
+    std::filesystem::remove(path.string() + suffix);
   return path.string();
 }
 
@@ -42,7 +47,8 @@ bool durable(PlaybookLog& log, std::uint64_t ticket) {
 }
 
 // Records into a memory journalled to a log at `path`; returns the memory's entries.
-std::vector<PlaybookRecord> record_into(const std::string& path, SyncPolicy policy, std::size_t capacity, int count,
+std::vector<PlaybookRecord> record_into(const std::string& path, SyncPolicy policy,
+                                        std::size_t capacity, int count,
                                         LogStats* stats = nullptr) {
   PlaybookLog log(path, policy, capacity);
   PlaybookMemory memory(capacity, &log);
@@ -56,7 +62,8 @@ std::vector<PlaybookRecord> record_into(const std::string& path, SyncPolicy poli
   return memory.entries();
 }
 
-std::vector<PlaybookRecord> replay(const std::string& path, std::size_t capacity, ReplayReport* report = nullptr) {
+std::vector<PlaybookRecord> replay(const std::string& path, std::size_t capacity,
+                                   ReplayReport* report = nullptr) {
   PlaybookLog log(path, SyncPolicy::batch, capacity);
   PlaybookMemory memory(capacity, &log);
   const ReplayReport r = log.replay([&](const PlaybookRecord& rec) { memory.record(rec, false); });
@@ -70,17 +77,20 @@ void expect_same(const std::vector<PlaybookRecord>& a, const std::vector<Playboo
 }
 
 TEST(PlaybookLog, LinesRoundTripAndBadLinesAreRefused) {
-  const PlaybookRecord r{"Need 2 \"Pickers\" in Joliet\n", "Pickers", "w-000001", "workers", 1.25, {"a", "b"}};
+  const PlaybookRecord r{
+      "Need 2 \"Pickers\" in Joliet\n", "Pickers", "w-000001", "workers", 1.25, {"a", "b"}};
   const auto back = parse_log_line(log_line(r));
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(log_line(*back), log_line(r));
   EXPECT_EQ(log_line(r).find('\n'), std::string::npos);  // one record, one line
-  for (const char* bad : {"", "{", R"({"query_text":"q"})", "\x00\x00\x00", "[]"}) EXPECT_FALSE(parse_log_line(bad)) << bad;
+  for (const char* bad : {"", "{", R"({"query_text":"q"})", "\x00\x00\x00", "[]"})
+    EXPECT_FALSE(parse_log_line(bad)) << bad;
 }
 
 TEST(PlaybookLog, ReplayGivesBackTheMemoryUnderEveryPolicy) {
   for (SyncPolicy policy : {SyncPolicy::none, SyncPolicy::batch, SyncPolicy::always}) {
-    const auto path = fresh_log(std::string("policy-") + std::string(sync_policy_name(policy)) + ".jsonl");
+    const auto path =
+        fresh_log(std::string("policy-") + std::string(sync_policy_name(policy)) + ".jsonl");
     LogStats stats;
     const auto recorded = record_into(path, policy, 1000, 300, &stats);
     EXPECT_EQ(stats.lines, 300u);
@@ -128,7 +138,8 @@ TEST(PlaybookLog, CompactionKeepsExactlyTheLiveEntries) {
   const auto recorded = record_into(path, SyncPolicy::batch, 100, 6000, &stats);
   EXPECT_EQ(recorded.size(), 100u);
   EXPECT_GE(stats.compactions, 1u);
-  EXPECT_LE(stats.lines, 2 * 1024u);  // compacted after any batch leaving more than 2 x max(live, 1024)
+  EXPECT_LE(stats.lines,
+            2 * 1024u);  // compacted after any batch leaving more than 2 x max(live, 1024)
   expect_same(replay(path, 100), recorded);
 }
 
@@ -154,7 +165,8 @@ TEST(PlaybookLog, OneGatewayPerLog) {
     PlaybookLog second(path, SyncPolicy::batch, 10);
     FAIL() << "a second writer must be refused";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("in use by another gateway"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("in use by another gateway"), std::string::npos)
+        << e.what();
   }
 }
 

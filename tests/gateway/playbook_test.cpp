@@ -15,8 +15,8 @@ PlaybookRecord make(const std::string& text, const std::string& role, const std:
   return PlaybookRecord{text, role, answer, corpus, 1.0, {"test"}};
 }
 
-std::vector<PlaybookMatch> find(const PlaybookMemory& memory, const std::string& text, const std::string& role,
-                                std::size_t limit = 10) {
+std::vector<PlaybookMatch> find(const PlaybookMemory& memory, const std::string& text,
+                                const std::string& role, std::size_t limit = 10) {
   const auto query = embed(query_embedding_text(text, role));
   return memory.lookup(text, role, query.data(), limit);
 }
@@ -32,13 +32,17 @@ TEST(PlaybookMemory, IdenticalQueryTextMatchesWhateverTheRole) {
 
 TEST(PlaybookMemory, SimilarQueryOfTheSameRoleMatches) {
   PlaybookMemory memory(100);
-  memory.record(make("Need 3 Forklift Operator in Detroit MI for Beacon Freight", "Forklift Operator", "w-000001"));
-  const auto same_role = find(memory, "Need 3 Forklift Operator in Detroit MI for Beacon Freight!", "forklift operator");
+  memory.record(make("Need 3 Forklift Operator in Detroit MI for Beacon Freight",
+                     "Forklift Operator", "w-000001"));
+  const auto same_role = find(memory, "Need 3 Forklift Operator in Detroit MI for Beacon Freight!",
+                              "forklift operator");
   ASSERT_EQ(same_role.size(), 1u);
   EXPECT_FALSE(same_role[0].exact);
   EXPECT_GE(same_role[0].similarity, kPlaybookSimilarity);
-  EXPECT_TRUE(find(memory, "Need 3 Forklift Operator in Detroit MI for Beacon Freight!", "Welder").empty());
-  EXPECT_TRUE(find(memory, "CNC Operator with Haas Controls in Omaha", "Forklift Operator").empty());
+  EXPECT_TRUE(
+      find(memory, "Need 3 Forklift Operator in Detroit MI for Beacon Freight!", "Welder").empty());
+  EXPECT_TRUE(
+      find(memory, "CNC Operator with Haas Controls in Omaha", "Forklift Operator").empty());
 }
 
 TEST(PlaybookMemory, NewestExactAnswerComesFirstAndAnswersAreDistinct) {
@@ -56,7 +60,10 @@ TEST(PlaybookMemory, NewestExactAnswerComesFirstAndAnswersAreDistinct) {
 TEST(PlaybookMemory, OldestEntriesAreEvictedPastCapacity) {
   PlaybookMemory memory(50);
   for (int i = 0; i < 5000; ++i) {
-    const auto size = memory.record(make("query number " + std::to_string(i), "Pickers", "w-" + std::to_string(i)))->live;
+    const auto size =
+        memory
+            .record(make("query number " + std::to_string(i), "Pickers", "w-" + std::to_string(i)))
+            ->live;
     ASSERT_EQ(size, std::min<std::size_t>(static_cast<std::size_t>(i) + 1, 50u));
   }
   EXPECT_EQ(memory.size(), 50u);
@@ -82,7 +89,8 @@ TEST(PlaybookMemory, RecordingTheSameAnswerAgainUpdatesTheEntry) {
   EXPECT_EQ(entries[1].role, "Loaders");
   EXPECT_EQ(entries[1].score, 0.5);
   EXPECT_EQ(find(memory, "q", "")[0].answer_id, "w-1");
-  EXPECT_FALSE(memory.record(make("q", "", "w-1", "other"))->updated);  // another corpus, another key
+  EXPECT_FALSE(
+      memory.record(make("q", "", "w-1", "other"))->updated);  // another corpus, another key
 }
 
 TEST(PlaybookMemory, EvictsTheLeastRecentlyRecorded) {
@@ -100,18 +108,21 @@ TEST(PlaybookMemory, GraphStaysBoundedUnderALongStreamOfNewTexts) {
   PlaybookMemory memory(500);
   std::size_t most_slots = 0;
   for (int i = 0; i < 20000; ++i) {
-    memory.record(make("stream text " + std::to_string(i), "Packers", "w-" + std::to_string(i % 3000)));
+    memory.record(
+        make("stream text " + std::to_string(i), "Packers", "w-" + std::to_string(i % 3000)));
     most_slots = std::max(most_slots, memory.graph_slots());
   }
   EXPECT_EQ(memory.size(), 500u);
   EXPECT_EQ(most_slots, 500u);  // evicted entries' slots are reused: never more than the capacity
-  EXPECT_EQ(find(memory, "stream text 19999", "Packers")[0].answer_id, "w-" + std::to_string(19999 % 3000));
+  EXPECT_EQ(find(memory, "stream text 19999", "Packers")[0].answer_id,
+            "w-" + std::to_string(19999 % 3000));
   // The reused slots still make a searchable graph: the same words in other bytes (not an exact
   // text match) find each live entry through it.
   int found = 0;
   for (int i = 19500; i < 20000; ++i) {
     const auto matches = find(memory, "STREAM TEXT " + std::to_string(i), "Packers", 1);
-    found += !matches.empty() && !matches[0].exact && matches[0].answer_id == "w-" + std::to_string(i % 3000);
+    found += !matches.empty() && !matches[0].exact &&
+             matches[0].answer_id == "w-" + std::to_string(i % 3000);
   }
   EXPECT_GE(found, 475);
 }

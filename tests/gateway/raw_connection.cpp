@@ -35,11 +35,12 @@ RawConnection::RawConnection(std::uint16_t port) {
 
 RawConnection::~RawConnection() { ::close(fd_); }
 
-RawAnswer RawConnection::exchange(const std::string& method, const std::string& target, const std::string& body,
-                                  const std::string& extra_headers) {
+RawAnswer RawConnection::exchange(const std::string& method, const std::string& target,
+                                  const std::string& body, const std::string& extra_headers) {
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   if (!body.empty()) request += "Content-Type: application/json\r\n";
-  request += "Content-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
+  request +=
+      "Content-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
   for (std::size_t sent = 0; sent < request.size();) {
     const ssize_t n = ::send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) return RawAnswer{0, {}, errno, false, 0};
@@ -52,7 +53,8 @@ RawAnswer RawConnection::exchange(const std::string& method, const std::string& 
   std::size_t header_end = std::string::npos;
   std::size_t need = std::string::npos;
   while (in.size() < kMaxAnswerBytes) {
-    if (header_end == std::string::npos && (header_end = in.find("\r\n\r\n")) != std::string::npos) {
+    if (header_end == std::string::npos &&
+        (header_end = in.find("\r\n\r\n")) != std::string::npos) {
       header_end += 4;
       answer.status = std::strtol(in.c_str() + in.find(' ') + 1, nullptr, 10);
       const auto at = in.find("Content-Length: ");

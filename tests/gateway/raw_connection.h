@@ -9,11 +9,11 @@
 namespace multitier::gateway::testing {
 
 struct RawAnswer {
-  long status = 0;       // 0 when no complete answer came
+  long status = 0;  // 0 when no complete answer came
   std::string body;
-  int error = 0;         // errno of the failed read (ECONNRESET after an RST), 0 otherwise
-  bool closed = false;   // the peer closed (FIN) before a complete answer
-  std::size_t bytes = 0; // answer bytes received in all
+  int error = 0;          // errno of the failed read (ECONNRESET after an RST), 0 otherwise
+  bool closed = false;    // the peer closed (FIN) before a complete answer
+  std::size_t bytes = 0;  // answer bytes received in all
 };
 
 class RawConnection {
@@ -24,8 +24,8 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   // Sends one keep-alive request (Content-Length framed) and reads its answer.
-  RawAnswer exchange(const std::string& method, const std::string& target, const std::string& body = {},
-                     const std::string& extra_headers = {});
+  RawAnswer exchange(const std::string& method, const std::string& target,
+                     const std::string& body = {}, const std::string& extra_headers = {});
 
  private:
   int fd_ = -1;

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "multitier/corpus/pools.h"
 #include "fixtures/gateway/embedding.h"
 #include "fixtures/gateway/search.h"
+#include "multitier/corpus/pools.h"
 #include "tests/gateway/test_support.h"
 
 namespace multitier::gateway::testing {
@@ -28,7 +28,8 @@ std::vector<std::vector<float>> recall_queries(int count, const Corpus& corpus) 
     const auto& city = cities[static_cast<std::size_t>(i * 7) % cities.size()];
     std::string text = "Need " + std::to_string(1 + i % 5) + " " + std::string(role.name) + " in " +
                        std::string(city.name) + " " + std::string(city.state);
-    if (i % 3 == 0) text += " " + std::string(role.skills[static_cast<std::size_t>(i) % role.skills.size()]);
+    if (i % 3 == 0)
+      text += " " + std::string(role.skills[static_cast<std::size_t>(i) % role.skills.size()]);
     out.push_back(query_vector(text, role.name, {&corpus}));
   }
   return out;
@@ -62,7 +63,8 @@ TEST(IndexRecall, RecallAtTenIsAtLeastNinetyFivePercent) {
   }
   const double recall = static_cast<double>(found) / total;
   ::testing::Test::RecordProperty("recall_at_10", std::to_string(recall));
-  std::printf("recall@10 = %.4f over %zu documents (%d queries)\n", recall, corpus->size(), total / 10);
+  std::printf("recall@10 = %.4f over %zu documents (%d queries)\n", recall, corpus->size(),
+              total / 10);
   EXPECT_GE(recall, 0.95);
 }
 
@@ -103,12 +105,14 @@ TEST(IndexPersistence, ChangedCorpusOrParametersGetAnotherIndex) {
   std::filesystem::remove_all(dir);  // indexes of an earlier run would be found again
   std::filesystem::create_directories(dir);
   const auto path = (dir / "workers.jsonl").string();
-  std::filesystem::copy_file(corpus_file(800, 5), path, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(corpus_file(800, 5), path,
+                             std::filesystem::copy_options::overwrite_existing);
   LoadOptions options;
   const auto original = Corpus::load("w", path, options)->index_path();
   {
     std::ofstream append(path, std::ios::app);
-    append << R"({"id":"w-extra","role":"Welder","city":"Omaha","state":"NE"})" << "\n";
+    append << R"({"id":"w-extra","role":"Welder","city":"Omaha","state":"NE"})"
+           << "\n";
   }
   const auto changed = Corpus::load("w", path, options);
   EXPECT_NE(changed->index_path(), original);
@@ -122,7 +126,8 @@ TEST(IndexPersistence, CorruptIndexFileIsRebuilt) {
   const auto dir = data_dir() / "persist-corrupt";
   std::filesystem::create_directories(dir);
   const auto path = (dir / "workers.jsonl").string();
-  std::filesystem::copy_file(corpus_file(600, 9), path, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(corpus_file(600, 9), path,
+                             std::filesystem::copy_options::overwrite_existing);
   LoadOptions options;
   const auto index_path = Corpus::load("w", path, options)->index_path();
   std::filesystem::resize_file(index_path, 100);
@@ -133,7 +138,9 @@ TEST(IndexPersistence, CorruptIndexFileIsRebuilt) {
 
 TEST(CorpusLoading, BadLinesAreReportedWithTheirLineNumber) {
   const auto path = (data_dir() / "bad-corpus.jsonl").string();
-  std::ofstream(path) << R"({"id":"w-1","role":"Welder"})" << "\n" << "{not json\n";
+  std::ofstream(path) << R"({"id":"w-1","role":"Welder"})"
+                      << "\n"
+                      << "{not json\n";
   LoadOptions options;
   options.persist = false;
   try {
@@ -142,9 +149,13 @@ TEST(CorpusLoading, BadLinesAreReportedWithTheirLineNumber) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(":2:"), std::string::npos) << e.what();
   }
-  std::ofstream(path) << R"({"id":"w-1"})" << "\n" << R"({"id":"w-1"})" << "\n";
+  std::ofstream(path) << R"({"id":"w-1"})"
+                      << "\n"
+                      << R"({"id":"w-1"})"
+                      << "\n";
   EXPECT_THROW(Corpus::load("w", path, options), std::runtime_error);
-  EXPECT_THROW(Corpus::load("w", (data_dir() / "missing.jsonl").string(), options), std::runtime_error);
+  EXPECT_THROW(Corpus::load("w", (data_dir() / "missing.jsonl").string(), options),
+               std::runtime_error);
 }
 
 }  // namespace

@@ -57,14 +57,15 @@ TEST(Relevance, SeedQueriesShareRoleAndCityInTheTopFive) {
     failing += !ok;
     roles_total += roles;
     cities_total += cities;
-    std::printf("relevance %-62s role %d/%d city %d/%d%s\n", q.text.c_str(), roles, kTop, cities, kTop,
-                ok ? "" : "  FAILS");
+    std::printf("relevance %-62s role %d/%d city %d/%d%s\n", q.text.c_str(), roles, kTop, cities,
+                kTop, ok ? "" : "  FAILS");
     EXPECT_GE(roles, kAtLeast) << q.text;
     EXPECT_GE(cities, kAtLeast) << q.text;
   }
-  std::printf("relevance over %zu documents: %d of %zu queries below %d/%d; roles %d/%zu, cities %d/%zu\n",
-              corpus->size(), failing, queries.size(), kAtLeast, kTop, roles_total, queries.size() * kTop,
-              cities_total, queries.size() * kTop);
+  std::printf(
+      "relevance over %zu documents: %d of %zu queries below %d/%d; roles %d/%zu, cities %d/%zu\n",
+      corpus->size(), failing, queries.size(), kAtLeast, kTop, roles_total, queries.size() * kTop,
+      cities_total, queries.size() * kTop);
   ::testing::Test::RecordProperty("failing_queries", failing);
 }
 

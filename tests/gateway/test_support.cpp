@@ -42,14 +42,16 @@ std::filesystem::path data_dir() {
   if (const char* env = std::getenv("MULTITIER_GATEWAY_TEST_DIR"); env && *env) {
     dir = env;
   } else {
-    dir = std::filesystem::temp_directory_path() / ("multitier-gateway-tests-" + std::to_string(::getuid()));
+    dir = std::filesystem::temp_directory_path() /
+          ("multitier-gateway-tests-" + std::to_string(::getuid()));
   }
   std::filesystem::create_directories(dir);
   return dir;
 }
 
 std::string corpus_file(std::uint64_t count, std::uint64_t seed) {
-  const auto path = data_dir() / ("workers-" + std::to_string(count) + "-" + std::to_string(seed) + ".jsonl");
+  const auto path =
+      data_dir() / ("workers-" + std::to_string(count) + "-" + std::to_string(seed) + ".jsonl");
   if (std::filesystem::exists(path)) return path.string();
   // Written under a unique name and renamed: test processes running at once never see half.
   const auto temp = path.string() + ".tmp." + std::to_string(std::random_device{}());
@@ -62,7 +64,8 @@ std::string corpus_file(std::uint64_t count, std::uint64_t seed) {
   return path.string();
 }
 
-std::shared_ptr<const Corpus> shared_corpus(const std::string& name, std::uint64_t count, std::uint64_t seed) {
+std::shared_ptr<const Corpus> shared_corpus(const std::string& name, std::uint64_t count,
+                                            std::uint64_t seed) {
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const Corpus>> loaded;
   std::lock_guard lock(mutex);
@@ -105,7 +108,8 @@ Response Client::send(const std::string& method, const std::string& url, const s
   CURL* curl = static_cast<CURL*>(curl_);
   Response response;
   curl_slist* list = nullptr;
-  if (!body.empty() || method == "POST") list = curl_slist_append(list, "Content-Type: application/json");
+  if (!body.empty() || method == "POST")
+    list = curl_slist_append(list, "Content-Type: application/json");
   for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
@@ -140,8 +144,10 @@ rapidjson::Document parse_json(const std::string& body) {
   return doc;
 }
 
-std::string search_body(const std::string& query_text, const std::string& role, int k, const std::string& extra) {
-  std::string body = R"({"query_text":")" + query_text + R"(","corpora":["workers"],"k":)" + std::to_string(k);
+std::string search_body(const std::string& query_text, const std::string& role, int k,
+                        const std::string& extra) {
+  std::string body =
+      R"({"query_text":")" + query_text + R"(","corpora":["workers"],"k":)" + std::to_string(k);
   if (!role.empty()) body += R"(,"query_role":")" + role + "\"";
   if (!extra.empty()) body += "," + extra;
   return body + "}";
@@ -149,7 +155,8 @@ std::string search_body(const std::string& query_text, const std::string& role, 
 
 std::vector<std::string> result_ids(const rapidjson::Document& answer) {
   std::vector<std::string> ids;
-  if (!answer.IsObject() || !answer.HasMember("results") || !answer["results"].IsArray()) return ids;
+  if (!answer.IsObject() || !answer.HasMember("results") || !answer["results"].IsArray())
+    return ids;
   for (const auto& item : answer["results"].GetArray()) ids.emplace_back(item["id"].GetString());
   return ids;
 }

@@ -44,9 +44,9 @@ class LiveGateway {
 };
 
 struct Response {
-  long status = 0;      // 0 when the transfer failed
+  long status = 0;  // 0 when the transfer failed
   std::string body;
-  std::string error;    // curl's reason when status is 0
+  std::string error;                           // curl's reason when status is 0
   std::map<std::string, std::string> headers;  // lower-case names
 };
 

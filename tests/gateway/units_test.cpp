@@ -41,7 +41,8 @@ TEST(FaultSpec, ParsesEveryKind) {
   EXPECT_EQ(delay.delay, std::chrono::milliseconds(20));
   EXPECT_DOUBLE_EQ(delay.rate, 1.0);
   EXPECT_FALSE(parse_fault("any:drop").endpoint.has_value());
-  for (const char* kind : {"truncate", "invalid_json", "oversize", "leak_excluded", "no_playbook", "drop", "reset"}) {
+  for (const char* kind :
+       {"truncate", "invalid_json", "oversize", "leak_excluded", "no_playbook", "drop", "reset"}) {
     const auto spec = parse_fault(std::string("health:") + kind);
     EXPECT_EQ(fault_kind_name(spec.kind), kind);
   }
@@ -66,28 +67,32 @@ TEST(FaultSpec, DelaysTakeTheProjectDurationSyntaxExactly) {
 }
 
 TEST(FaultSpec, RejectsMalformedSpecs) {
-  for (const char* bad : {"search", "nowhere:drop", "search:explode", "search:status", "search:status=99",
-                          "search:status=abc", "search:delay=fast", "search:drop=1", "search:reset=1",
-                          "search:drop@1.5", "search:drop@x", "search:delay=11m", "search:delay=10m1ns",
-                          "search:delay=", "search:delay=-1s", "search:delay=1d", "search:delay=0.5ns",
-                          "search:delay=1m30", "search:delay=1.0000000001s"}) {
+  for (const char* bad :
+       {"search", "nowhere:drop", "search:explode", "search:status", "search:status=99",
+        "search:status=abc", "search:delay=fast", "search:drop=1", "search:reset=1",
+        "search:drop@1.5", "search:drop@x", "search:delay=11m", "search:delay=10m1ns",
+        "search:delay=", "search:delay=-1s", "search:delay=1d", "search:delay=0.5ns",
+        "search:delay=1m30", "search:delay=1.0000000001s"}) {
     EXPECT_THROW(parse_fault(bad), std::invalid_argument) << bad;
   }
   try {
     parse_fault("search:delay=20sec");
     ADD_FAILURE() << "accepted 20sec";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "bad --fault 'search:delay=20sec': not a duration: '20sec': unknown unit 'sec' "
-                           "(use ns, us, ms, s, m or h)");
+    EXPECT_STREQ(e.what(),
+                 "bad --fault 'search:delay=20sec': not a duration: '20sec': unknown unit 'sec' "
+                 "(use ns, us, ms, s, m or h)");
   }
 }
 
 TEST(FaultInjector, ResetDrawsOnlyOnAReusedConnectionAndSupersedesTheRest) {
-  FaultInjector faults({parse_fault("search:reset"), parse_fault("search:status=500"), parse_fault("search:drop"),
-                        parse_fault("search:delay=5ms"), parse_fault("search:truncate")}, 3);
+  FaultInjector faults(
+      {parse_fault("search:reset"), parse_fault("search:status=500"), parse_fault("search:drop"),
+       parse_fault("search:delay=5ms"), parse_fault("search:truncate")},
+      3);
   const auto first = faults.draw(Endpoint::search, false);
   EXPECT_FALSE(first.reset);
-  EXPECT_TRUE(first.drop);                   // drop supersedes status and truncate
+  EXPECT_TRUE(first.drop);  // drop supersedes status and truncate
   EXPECT_FALSE(first.has(FaultKind::status));
   EXPECT_FALSE(first.has(FaultKind::truncate));
   const auto reused = faults.draw(Endpoint::search, true);
@@ -127,7 +132,8 @@ TEST(FaultInjector, DrawsAreDeterministicForASeedAndFollowTheRate) {
 
 TEST(FaultInjector, CombinesFaultsAndMatchesEndpoints) {
   FaultInjector faults({parse_fault("search:delay=20ms"), parse_fault("search:delay=80ms"),
-                        parse_fault("any:status=500"), parse_fault("record:no_playbook")}, 1);
+                        parse_fault("any:status=500"), parse_fault("record:no_playbook")},
+                       1);
   const auto search = faults.draw(Endpoint::search);
   EXPECT_EQ(search.delay, std::chrono::milliseconds(100));
   EXPECT_EQ(search.status, 500);
@@ -142,13 +148,15 @@ TEST(FaultInjector, CombinesFaultsAndMatchesEndpoints) {
 }
 
 TEST(RequestParsing, AcceptsTheSeedShapeAndAppliesDefaults) {
-  const auto req = parse_search(R"({"query_text":"Need 3 Pickers","query_role":"Pickers","corpora":["workers","workers"],)"
-                                R"("k":5,"exclude_ids":["b","a","b"],"use_playbook":true,"extra":1})");
+  const auto req = parse_search(
+      R"({"query_text":"Need 3 Pickers","query_role":"Pickers","corpora":["workers","workers"],)"
+      R"("k":5,"exclude_ids":["b","a","b"],"use_playbook":true,"extra":1})");
   EXPECT_EQ(req.corpora, std::vector<std::string>{"workers"});
   EXPECT_EQ(req.per_corpus_k, 5);
   EXPECT_TRUE(req.use_playbook);
   EXPECT_EQ(req.exclude_ids.size(), 3u);
-  const auto rec = parse_record(R"({"query_text":"q","answer_id":"w-1","answer_corpus":"workers"})");
+  const auto rec =
+      parse_record(R"({"query_text":"q","answer_id":"w-1","answer_corpus":"workers"})");
   EXPECT_EQ(rec.role, "");
   EXPECT_EQ(rec.score, 0.0);
 }

@@ -43,7 +43,8 @@ void on_signal(int) {
   }
   if (g_stop) g_stop->store(true);
   static const char kMessage[] =
-      "\nmultitier: interrupted; stopping and writing a partial report (a second signal, a second later, quits at once)\n";
+      "\nmultitier: interrupted; stopping and writing a partial report (a second signal, a second "
+      "later, quits at once)\n";
   ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
   (void)ignored;
 }

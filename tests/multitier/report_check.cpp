@@ -48,7 +48,8 @@ std::string slurp(const std::string& path) {
 // Every scenario of the catalogue runs in the mix.
 std::vector<std::string> seed_scenarios() {
   std::vector<std::string> names;
-  for (const multitier::ScenarioSpec& spec : multitier::scenario_catalogue()) names.emplace_back(spec.name);
+  for (const multitier::ScenarioSpec& spec : multitier::scenario_catalogue())
+    names.emplace_back(spec.name);
   return names;
 }
 const std::vector<std::string> kSeedScenarios = seed_scenarios();

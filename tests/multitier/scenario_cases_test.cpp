@@ -21,7 +21,9 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, Workflow, ::testing::ValuesIn(kAllScenarios)
                            return std::string(camel_name(info.param));
                          });
 
-TEST(Mix, WeightedWorkload) { run_case(SuiteEnvironment::current().config().options.weights, true); }
+TEST(Mix, WeightedWorkload) {
+  run_case(SuiteEnvironment::current().config().options.weights, true);
+}
 
 }  // namespace
 }  // namespace multitier

@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "multitier/net/http_client.h"
-#include "multitier/run/options.h"
 #include "multitier/report/report.h"
+#include "multitier/run/options.h"
 #include "multitier/run/runner.h"
 #include "tests/selftest/child_process.h"
 #include "tests/selftest/seed_context.h"
@@ -28,15 +28,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
-
 double ms(Nanos d) { return static_cast<double>(d.count()) / 1e6; }
 
 // Samples of bins lying wholly at or above `threshold` (log-spaced bins, see histogram.h).
 std::uint64_t count_at_least(const LatencyHistogram& h, Nanos threshold) {
-  const double per_bin = std::log(LatencyHistogram::kHighestNs / LatencyHistogram::kLowestNs) / LatencyHistogram::kBins;
-  const int first = static_cast<int>(
-      std::ceil(std::log(static_cast<double>(threshold.count()) / LatencyHistogram::kLowestNs) / per_bin));
+  const double per_bin = std::log(LatencyHistogram::kHighestNs / LatencyHistogram::kLowestNs) /
+                         LatencyHistogram::kBins;
+  const int first = static_cast<int>(std::ceil(
+      std::log(static_cast<double>(threshold.count()) / LatencyHistogram::kLowestNs) / per_bin));
   std::uint64_t n = 0;
   for (int bin = first; bin <= LatencyHistogram::kBins; ++bin) n += h.bin_count(bin);
   return n;
@@ -66,8 +65,8 @@ GatewayCounts gateway_counts(const std::string& url) {
 ::testing::AssertionResult near(const char* what, double measured_ms, double expected_ms) {
   const double tolerance = 1.0 + 0.02 * expected_ms;
   if (std::abs(measured_ms - expected_ms) <= tolerance) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << what << " = " << measured_ms << " ms, expected " << expected_ms
-                                       << " ms within ±" << tolerance << " ms";
+  return ::testing::AssertionFailure() << what << " = " << measured_ms << " ms, expected "
+                                       << expected_ms << " ms within ±" << tolerance << " ms";
 }
 
 // The expected q-quantile of `runs` searches, `slow` of which waited `slow_delay` and the rest
@@ -75,11 +74,13 @@ GatewayCounts gateway_counts(const std::string& url) {
 // rank falls in one group, at a known fraction of it, and that group's delay is added to the
 // overhead at the same fraction.
 template <typename Overhead>
-double expected_ms(double q, std::uint64_t runs, std::uint64_t slow, double fast_delay, double slow_delay,
-                   const Overhead& overhead) {
-  const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(runs))));
+double expected_ms(double q, std::uint64_t runs, std::uint64_t slow, double fast_delay,
+                   double slow_delay, const Overhead& overhead) {
+  const auto rank = std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(runs))));
   const std::uint64_t fast = runs - slow;
-  if (rank <= fast) return fast_delay + overhead(static_cast<double>(rank) / static_cast<double>(fast));
+  if (rank <= fast)
+    return fast_delay + overhead(static_cast<double>(rank) / static_cast<double>(fast));
   return slow_delay + overhead(static_cast<double>(rank - fast) / static_cast<double>(slow));
 }
 
@@ -95,7 +96,8 @@ struct Measurement {
   std::uint64_t slow = 0;
   bool slow_share_ok = false;
   bool within() const {
-    return slow_share_ok && near("p50", p50, want50) && near("p95", p95, want95) && near("p99", p99, want99);
+    return slow_share_ok && near("p50", p50, want50) && near("p95", p95, want95) &&
+           near("p99", p99, want99);
   }
 };
 
@@ -119,16 +121,20 @@ void measure_once(const std::string& url, const std::string& control_url, Measur
   const std::uint64_t counted_before = gateway_counts(url).search;
   RunOutcome control_outcome;
   std::thread control_thread([&] {
-    control_outcome =
-        run_plan(iterations_plan(control_url, Scenario::cold_search_email, kControlRuns, kConcurrency, 17), never);
+    control_outcome = run_plan(
+        iterations_plan(control_url, Scenario::cold_search_email, kControlRuns, kConcurrency, 17),
+        never);
   });
-  RunOutcome outcome = run_plan(iterations_plan(url, Scenario::cold_search_email, kRuns, kConcurrency, 17), never);
+  RunOutcome outcome =
+      run_plan(iterations_plan(url, Scenario::cold_search_email, kRuns, kConcurrency, 17), never);
   control_thread.join();
   EXPECT_EQ(gateway_counts(url).search - counted_before, static_cast<std::uint64_t>(kRuns));
 
   const StepStats* base = nullptr;
   ASSERT_NO_FATAL_FAILURE(passed_searches(control_outcome, kControlRuns, base));
-  const auto overhead = [&](double fraction) { return ms(base->latency.percentile(fraction)) - kFastMs; };
+  const auto overhead = [&](double fraction) {
+    return ms(base->latency.percentile(fraction)) - kFastMs;
+  };
   const StepStats* search = nullptr;
   ASSERT_NO_FATAL_FAILURE(passed_searches(outcome, kRuns, search));
 
@@ -144,9 +150,10 @@ void measure_once(const std::string& url, const std::string& control_url, Measur
   m.want95 = expected_ms(0.95, kRuns, m.slow, kFastMs, kSlowMs, overhead);
   m.want99 = expected_ms(0.99, kRuns, m.slow, kFastMs, kSlowMs, overhead);
   std::cout << "overhead p50 " << overhead(0.5) << " ms, p90 " << overhead(0.9) << " ms, max "
-            << ms(base->latency.max()) - kFastMs << " ms; slow " << m.slow << "/" << kRuns << "; p50 " << m.p50
-            << " ms (expected " << m.want50 << "), p95 " << m.p95 << " ms (expected " << m.want95 << "), p99 "
-            << m.p99 << " ms (expected " << m.want99 << "); max " << ms(search->latency.max()) << " ms" << std::endl;
+            << ms(base->latency.max()) - kFastMs << " ms; slow " << m.slow << "/" << kRuns
+            << "; p50 " << m.p50 << " ms (expected " << m.want50 << "), p95 " << m.p95
+            << " ms (expected " << m.want95 << "), p99 " << m.p99 << " ms (expected " << m.want99
+            << "); max " << ms(search->latency.max()) << " ms" << std::endl;
 }
 
 // The truth is the injected delays plus the gateway's own latency. That latency is measured at
@@ -158,8 +165,8 @@ TEST(Accuracy, PercentilesMatchInjectedDelays) {
   const std::string control_url = start_gateway(control, {"--fault", "search:delay=20ms"});
   // 90 % of searches wait 20 ms, 10 % wait 20 + 80 ms (the draws are fixed by the seed).
   std::unique_ptr<ChildProcess> gateway;
-  const std::string url = start_gateway(
-      gateway, {"--fault", "search:delay=20ms", "--fault", "search:delay=80ms@0.1", "--fault-seed", "5"});
+  const std::string url = start_gateway(gateway, {"--fault", "search:delay=20ms", "--fault",
+                                                  "search:delay=80ms@0.1", "--fault-seed", "5"});
 
   // The two cores are shared: bursts of other work (parallel tests, builds) stall the gateways'
   // timers by several milliseconds, and with 40 slow searches p99 is then a noisy tail. A
@@ -176,7 +183,8 @@ TEST(Accuracy, PercentilesMatchInjectedDelays) {
   ::testing::Test::RecordProperty("p50_ms", std::to_string(m.p50));
   ::testing::Test::RecordProperty("p95_ms", std::to_string(m.p95));
   ::testing::Test::RecordProperty("p99_ms", std::to_string(m.p99));
-  EXPECT_TRUE(m.slow_share_ok) << m.slow << " of " << kRuns << " searches took over 60 ms, expected about a tenth";
+  EXPECT_TRUE(m.slow_share_ok) << m.slow << " of " << kRuns
+                               << " searches took over 60 ms, expected about a tenth";
   EXPECT_TRUE(near("p50", m.p50, m.want50));
   EXPECT_TRUE(near("p95", m.p95, m.want95));
   EXPECT_TRUE(near("p99", m.p99, m.want99));
@@ -218,9 +226,9 @@ TEST(Accuracy, RequestCountsMatchTheGatewaysOwn) {
     }
   }
   const GatewayCounts after = gateway_counts(url);
-  std::cout << "runs " << outcome.registry.total_runs() << ", HTTP steps " << http_steps << " (search "
-            << search_steps << ", record " << record_steps << "); gateway counted search " << after.search
-            << ", record " << after.record << "\n";
+  std::cout << "runs " << outcome.registry.total_runs() << ", HTTP steps " << http_steps
+            << " (search " << search_steps << ", record " << record_steps
+            << "); gateway counted search " << after.search << ", record " << after.record << "\n";
   ASSERT_GT(http_steps, 0u);
   EXPECT_EQ(search_steps, after.search);
   EXPECT_EQ(record_steps, after.record);

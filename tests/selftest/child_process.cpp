@@ -16,7 +16,8 @@ extern char** environ;
 
 namespace multitier::selftest {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& extra_env) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
@@ -69,7 +70,8 @@ bool ChildProcess::read_some(std::chrono::milliseconds timeout) {
   return true;
 }
 
-std::string ChildProcess::wait_for_line(const std::string& needle, std::chrono::milliseconds timeout) {
+std::string ChildProcess::wait_for_line(const std::string& needle,
+                                        std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     auto at = output_.find(needle, scanned_);
@@ -82,7 +84,8 @@ std::string ChildProcess::wait_for_line(const std::string& needle, std::chrono::
         return output_.substr(begin, end - begin);
       }
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return "";
     if (!read_some(std::min(left, std::chrono::milliseconds(100))) && out_fd_ < 0) {
       // Output closed: the line will never come unless it is already buffered without '\n'.
@@ -124,22 +127,33 @@ std::string setting(const char* name, const char* built_in) {
 }
 }  // namespace
 
-std::string gateway_binary() { return setting("MULTITIER_SELFTEST_GATEWAY_BIN", MULTITIER_SELFTEST_GATEWAY_BIN); }
-std::string suite_binary() { return setting("MULTITIER_SELFTEST_SUITE_BIN", MULTITIER_SELFTEST_SUITE_BIN); }
-std::string corpus_file() { return setting("MULTITIER_SELFTEST_CORPUS", MULTITIER_SELFTEST_CORPUS); }
+std::string gateway_binary() {
+  return setting("MULTITIER_SELFTEST_GATEWAY_BIN", MULTITIER_SELFTEST_GATEWAY_BIN);
+}
+std::string suite_binary() {
+  return setting("MULTITIER_SELFTEST_SUITE_BIN", MULTITIER_SELFTEST_SUITE_BIN);
+}
+std::string corpus_file() {
+  return setting("MULTITIER_SELFTEST_CORPUS", MULTITIER_SELFTEST_CORPUS);
+}
 
-std::string start_gateway(std::unique_ptr<ChildProcess>& process, const std::vector<std::string>& flags) {
+std::string start_gateway(std::unique_ptr<ChildProcess>& process,
+                          const std::vector<std::string>& flags) {
   return start_gateway_on(process, "127.0.0.1:0", flags);
 }
 
 std::string start_gateway_on(std::unique_ptr<ChildProcess>& process, const std::string& listen,
-                             const std::vector<std::string>& flags, std::chrono::milliseconds timeout) {
-  std::vector<std::string> argv = {gateway_binary(), "--listen", listen, "--threads", "2",
-                                   "--corpus", "workers=" + corpus_file()};
+                             const std::vector<std::string>& flags,
+                             std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv = {
+      gateway_binary(),          "--listen", listen, "--threads", "2", "--corpus",
+      "workers=" + corpus_file()};
   argv.insert(argv.end(), flags.begin(), flags.end());
   process = std::make_unique<ChildProcess>(argv);
   std::string line = process->wait_for_line("listening on ", timeout);
-  if (line.empty()) throw std::runtime_error("the reference gateway did not start; its output:\n" + process->output());
+  if (line.empty())
+    throw std::runtime_error("the reference gateway did not start; its output:\n" +
+                             process->output());
   return line.substr(line.find("http://"));
 }
 

@@ -14,7 +14,8 @@ namespace multitier::selftest {
 class ChildProcess {
  public:
   // Starts `argv[0]` with `argv`; extra_env entries ("NAME=value") are added to the environment.
-  explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
+  explicit ChildProcess(const std::vector<std::string>& argv,
+                        const std::vector<std::string>& extra_env = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -45,7 +46,8 @@ std::string corpus_file();
 
 // Starts a reference gateway on a free loopback port with the given extra flags and returns
 // its URL; `process` keeps it alive.
-std::string start_gateway(std::unique_ptr<ChildProcess>& process, const std::vector<std::string>& flags);
+std::string start_gateway(std::unique_ptr<ChildProcess>& process,
+                          const std::vector<std::string>& flags);
 
 // As start_gateway, listening on `listen` ("127.0.0.1:PORT"). Throws when the gateway exits
 // before it listens (e.g. the port is taken) or does not listen within `timeout`.

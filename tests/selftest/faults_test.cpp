@@ -12,7 +12,6 @@
 namespace multitier::selftest {
 namespace {
 
-
 struct Expectation {
   const char* name;
   std::vector<std::string> faults;
@@ -38,27 +37,53 @@ TEST_P(FaultIsReported, AtTheRightStep) {
     ScenarioResult result = sync_wait(run_scenario(e.scenario, context, vu));
     ASSERT_FALSE(result.success) << "run " << run << " passed although the gateway had " << e.name;
     EXPECT_EQ(result.failed_at, e.failed_at) << result.failure.message;
-    EXPECT_EQ(result.failure.kind, e.kind) << to_string(result.failure.kind) << ": " << result.failure.message;
-    EXPECT_NE(result.failure.message.find(e.message_part), std::string::npos) << result.failure.message;
+    EXPECT_EQ(result.failure.kind, e.kind)
+        << to_string(result.failure.kind) << ": " << result.failure.message;
+    EXPECT_NE(result.failure.message.find(e.message_part), std::string::npos)
+        << result.failure.message;
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Faults, FaultIsReported,
-    ::testing::Values(
-        Expectation{"RecordFailsInSurge", {"--fault", "record:status=500"}, Scenario::surge_fill_validate,
-                    "playbook_record", FailureKind::http_status, "500"},
-        Expectation{"RecordFailsInReplay", {"--fault", "record:status=503"}, Scenario::playbook_record_replay,
-                    "playbook_record", FailureKind::http_status, "503"},
-        Expectation{"ReplayNotBoosting", {"--fault", "search:no_playbook"}, Scenario::playbook_record_replay,
-                    "replay_not_applied", FailureKind::contract, "playbook"},
-        Expectation{"SearchLeaksExcluded", {"--fault", "search:leak_excluded"}, Scenario::profile_swap,
-                    "search_swap", FailureKind::contract, "exclu"},
-        Expectation{"SearchInvalidJson", {"--fault", "search:invalid_json"}, Scenario::cold_search_email,
-                    "search", FailureKind::bad_json, ""},
-        Expectation{"SearchStatus500", {"--fault", "search:status=500"}, Scenario::sms_validate, "search",
-                    FailureKind::http_status, "500"}),
-    [](const ::testing::TestParamInfo<Expectation>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Faults, FaultIsReported,
+                         ::testing::Values(Expectation{"RecordFailsInSurge",
+                                                       {"--fault", "record:status=500"},
+                                                       Scenario::surge_fill_validate,
+                                                       "playbook_record",
+                                                       FailureKind::http_status,
+                                                       "500"},
+                                           Expectation{"RecordFailsInReplay",
+                                                       {"--fault", "record:status=503"},
+                                                       Scenario::playbook_record_replay,
+                                                       "playbook_record",
+                                                       FailureKind::http_status,
+                                                       "503"},
+                                           Expectation{"ReplayNotBoosting",
+                                                       {"--fault", "search:no_playbook"},
+                                                       Scenario::playbook_record_replay,
+                                                       "replay_not_applied",
+                                                       FailureKind::contract,
+                                                       "playbook"},
+                                           Expectation{"SearchLeaksExcluded",
+                                                       {"--fault", "search:leak_excluded"},
+                                                       Scenario::profile_swap,
+                                                       "search_swap",
+                                                       FailureKind::contract,
+                                                       "exclu"},
+                                           Expectation{"SearchInvalidJson",
+                                                       {"--fault", "search:invalid_json"},
+                                                       Scenario::cold_search_email,
+                                                       "search",
+                                                       FailureKind::bad_json,
+                                                       ""},
+                                           Expectation{"SearchStatus500",
+                                                       {"--fault", "search:status=500"},
+                                                       Scenario::sms_validate,
+                                                       "search",
+                                                       FailureKind::http_status,
+                                                       "500"}),
+                         [](const ::testing::TestParamInfo<Expectation>& info) {
+                           return std::string(info.param.name);
+                         });
 
 TEST(FaultFree, EveryScenarioPassesAgainstAHealthyGateway) {
   std::unique_ptr<ChildProcess> gateway;
@@ -70,7 +95,8 @@ TEST(FaultFree, EveryScenarioPassesAgainstAHealthyGateway) {
   for (Scenario s : kAllScenarios) {
     for (int run = 0; run < 3; ++run) {
       ScenarioResult result = sync_wait(run_scenario(s, context, vu));
-      EXPECT_TRUE(result.success) << to_string(s) << " broke at " << result.failed_at << ": " << result.failure.message;
+      EXPECT_TRUE(result.success) << to_string(s) << " broke at " << result.failed_at << ": "
+                                  << result.failure.message;
     }
   }
 }

@@ -23,8 +23,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-RunPlan open_plan(const std::string& url, ExecutorKind kind, double rate, std::chrono::nanoseconds duration,
-                  int max_vus, WhenBusy when_busy) {
+RunPlan open_plan(const std::string& url, ExecutorKind kind, double rate,
+                  std::chrono::nanoseconds duration, int max_vus, WhenBusy when_busy) {
   RunPlan plan;
   plan.gateway = url;
   plan.context = seed_context();
@@ -74,15 +74,17 @@ class OpenModel : public ::testing::Test {
 };
 
 TEST_F(OpenModel, APauseWithQueuedStartsShowsInCorrectedLatencyOnly) {
-  const RunPlan plan = open_plan(url_, ExecutorKind::constant_arrival_rate, 200, 6s, 10, WhenBusy::queue);
+  const RunPlan plan =
+      open_plan(url_, ExecutorKind::constant_arrival_rate, 200, 6s, 10, WhenBusy::queue);
   const RunOutcome outcome = run_with_pause(plan, *gateway_);
   const ScenarioStats& s = outcome.registry.stats(Scenario::cold_search_email);
   const ScheduleStats& schedule = outcome.registry.schedule();
   const std::uint64_t waited_long = count_at_least(s.corrected, 500ms);
-  std::cout << "queued: planned " << schedule.planned << ", started " << schedule.started << ", dropped "
-            << schedule.total_dropped() << "; corrected p99 " << ms(s.corrected.percentile(0.99)) << " ms, max "
-            << ms(s.corrected.max()) << " ms, " << waited_long << " at >= 0.5 s; raw p99 "
-            << ms(s.latency.percentile(0.99)) << " ms, max " << ms(s.latency.max()) << " ms\n";
+  std::cout << "queued: planned " << schedule.planned << ", started " << schedule.started
+            << ", dropped " << schedule.total_dropped() << "; corrected p99 "
+            << ms(s.corrected.percentile(0.99)) << " ms, max " << ms(s.corrected.max()) << " ms, "
+            << waited_long << " at >= 0.5 s; raw p99 " << ms(s.latency.percentile(0.99))
+            << " ms, max " << ms(s.latency.max()) << " ms\n";
   EXPECT_NEAR(static_cast<double>(schedule.planned), 1200, 12);
   EXPECT_EQ(schedule.total_dropped(), 0u) << "the backlog is large enough to keep every start";
   EXPECT_EQ(schedule.started, schedule.planned);
@@ -98,33 +100,39 @@ TEST_F(OpenModel, APauseWithQueuedStartsShowsInCorrectedLatencyOnly) {
 }
 
 TEST_F(OpenModel, APauseWithDroppedStartsCountsThemAndCorrectedStaysNearRaw) {
-  const RunPlan plan = open_plan(url_, ExecutorKind::constant_arrival_rate, 200, 6s, 10, WhenBusy::drop);
+  const RunPlan plan =
+      open_plan(url_, ExecutorKind::constant_arrival_rate, 200, 6s, 10, WhenBusy::drop);
   const RunOutcome outcome = run_with_pause(plan, *gateway_);
   const ScenarioStats& s = outcome.registry.stats(Scenario::cold_search_email);
   const ScheduleStats& schedule = outcome.registry.schedule();
-  std::cout << "dropped: planned " << schedule.planned << ", started " << schedule.started << ", dropped "
-            << schedule.total_dropped() << "; corrected p99 " << ms(s.corrected.percentile(0.99)) << " ms, max "
-            << ms(s.corrected.max()) << " ms; raw p99 " << ms(s.latency.percentile(0.99)) << " ms, max "
-            << ms(s.latency.max()) << " ms; lateness max " << ms(schedule.lateness.max()) << " ms\n";
+  std::cout << "dropped: planned " << schedule.planned << ", started " << schedule.started
+            << ", dropped " << schedule.total_dropped() << "; corrected p99 "
+            << ms(s.corrected.percentile(0.99)) << " ms, max " << ms(s.corrected.max())
+            << " ms; raw p99 " << ms(s.latency.percentile(0.99)) << " ms, max "
+            << ms(s.latency.max()) << " ms; lateness max " << ms(schedule.lateness.max())
+            << " ms\n";
   EXPECT_GE(schedule.total_dropped(), 150u) << "the starts planned while every VU was stuck";
   EXPECT_LE(schedule.total_dropped(), 230u);
   EXPECT_EQ(schedule.started + schedule.total_dropped(), schedule.planned);
   // A start either begins on time or is dropped: corrected differs from raw by the lateness.
   EXPECT_LE(s.corrected.max(), s.latency.max() + schedule.lateness.max() + 1ms);
-  EXPECT_LE(s.corrected.percentile(0.99), s.latency.percentile(0.99) + schedule.lateness.max() + 1ms);
+  EXPECT_LE(s.corrected.percentile(0.99),
+            s.latency.percentile(0.99) + schedule.lateness.max() + 1ms);
 }
 
 TEST_F(OpenModel, OneSlowVuDropsEveryOtherStart) {
   std::unique_ptr<ChildProcess> slow;
   const std::string url = start_gateway(slow, {"--fault", "search:delay=15ms"});
-  const RunPlan plan = open_plan(url, ExecutorKind::constant_arrival_rate, 100, 4s, 1, WhenBusy::drop);
+  const RunPlan plan =
+      open_plan(url, ExecutorKind::constant_arrival_rate, 100, 4s, 1, WhenBusy::drop);
   std::atomic<bool> stop{false};
   const RunOutcome outcome = run_plan(plan, stop);
   const ScheduleStats& schedule = outcome.registry.schedule();
   const double achieved = static_cast<double>(schedule.started) / outcome.wall_s;
-  const double dropped = static_cast<double>(schedule.total_dropped()) / static_cast<double>(schedule.planned);
-  std::cout << "one VU: planned " << schedule.planned << ", dropped " << schedule.total_dropped() << ", achieved "
-            << achieved << "/s\n";
+  const double dropped =
+      static_cast<double>(schedule.total_dropped()) / static_cast<double>(schedule.planned);
+  std::cout << "one VU: planned " << schedule.planned << ", dropped " << schedule.total_dropped()
+            << ", achieved " << achieved << "/s\n";
   EXPECT_NEAR(static_cast<double>(schedule.planned), 400, 4);
   EXPECT_NEAR(dropped, 0.5, 0.1) << "every start 10 ms after a 15 ms one finds the VU busy";
   EXPECT_NEAR(achieved, 50, 8);
@@ -143,7 +151,8 @@ TEST_F(OpenModel, ALinearRampPlansATriangle) {
   std::cout << "\n";
   EXPECT_NEAR(static_cast<double>(schedule.planned), 800, 2);
   const double expected[] = {50, 150, 250, 350};
-  for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(static_cast<double>(schedule.stages[i].planned), expected[i], 2) << i;
+  for (std::size_t i = 0; i < 4; ++i)
+    EXPECT_NEAR(static_cast<double>(schedule.stages[i].planned), expected[i], 2) << i;
 }
 
 TEST_F(OpenModel, PoissonArrivalsKeepTheirMeanGap) {

@@ -36,14 +36,17 @@ struct GatewayBooks {
 GatewayBooks gateway_books(const std::string& url) {
   HttpClient http;
   HttpResponse answer;
-  if (Failure failure = http.request("GET", url + "/stats", "", answer)) throw std::runtime_error(failure.message);
+  if (Failure failure = http.request("GET", url + "/stats", "", answer))
+    throw std::runtime_error(failure.message);
   rapidjson::Document doc;
   doc.Parse(answer.body.c_str());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("received") || !doc.HasMember("faults")) {
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("received") ||
+      !doc.HasMember("faults")) {
     throw std::runtime_error("GET /stats answered " + answer.body);
   }
   return {doc["received"]["search"].GetUint64(), doc["received"]["record"].GetUint64(),
-          doc["faults"]["search"]["reset"].GetUint64(), doc["faults"]["record"]["reset"].GetUint64()};
+          doc["faults"]["search"]["reset"].GetUint64(),
+          doc["faults"]["record"]["reset"].GetUint64()};
 }
 
 struct SuiteBooks {
@@ -74,8 +77,8 @@ SuiteBooks suite_books(const Registry& registry) {
 
 TEST(Resets, EachIsCountedOnceAndNoRequestIsSentTwice) {
   std::unique_ptr<ChildProcess> gateway;
-  const std::string url = start_gateway(gateway, {"--fault", "search:reset@0.03", "--fault", "record:reset@0.03",
-                                                  "--fault-seed", "11"});
+  const std::string url = start_gateway(gateway, {"--fault", "search:reset@0.03", "--fault",
+                                                  "record:reset@0.03", "--fault-seed", "11"});
   RunPlan plan;
   plan.gateway = url;
   plan.context = seed_context();
@@ -94,15 +97,19 @@ TEST(Resets, EachIsCountedOnceAndNoRequestIsSentTwice) {
   const SuiteBooks suite = suite_books(outcome.registry);
   std::cout << "resets injected: search " << gw.reset_search << ", record " << gw.reset_record
             << "; suite transport failures " << suite.transport << "\n"
-            << "searches received " << gw.received_search << ", suite search steps " << suite.search_steps
-            << "; records received " << gw.received_record << ", suite record steps " << suite.record_steps << "\n";
+            << "searches received " << gw.received_search << ", suite search steps "
+            << suite.search_steps << "; records received " << gw.received_record
+            << ", suite record steps " << suite.record_steps << "\n";
 
   ASSERT_GT(gw.reset_search, 20u) << "the fault should fire often enough to count";
   ASSERT_GT(gw.reset_record, 0u);
-  EXPECT_EQ(suite.transport, gw.reset_search + gw.reset_record) << "each reset is one transport failure";
+  EXPECT_EQ(suite.transport, gw.reset_search + gw.reset_record)
+      << "each reset is one transport failure";
   EXPECT_EQ(suite.other_failures, 0u) << "a reset must not be counted in another category";
-  EXPECT_EQ(suite.search_steps, gw.received_search) << "every search step is one request the gateway read";
-  EXPECT_EQ(suite.record_steps, gw.received_record) << "every record step is one request the gateway read";
+  EXPECT_EQ(suite.search_steps, gw.received_search)
+      << "every search step is one request the gateway read";
+  EXPECT_EQ(suite.record_steps, gw.received_record)
+      << "every record step is one request the gateway read";
   // Samples keep at most five distinct messages per scenario; the reset one is among them.
   EXPECT_GT(suite.reset_messages, 0u);
 }

@@ -43,11 +43,13 @@ std::size_t count(const std::string& text, const std::string& needle) {
 
 TEST(SuiteProcess, DeadGatewayFailsEverySelectedCaseWithOneClearMessage) {
   const std::string url = "http://127.0.0.1:" + std::to_string(closed_port());
-  ChildProcess suite({suite_binary(), "--gateway", url, "--gtest_filter=*ColdSearchEmail*:*ProfileSwap*"});
+  ChildProcess suite(
+      {suite_binary(), "--gateway", url, "--gtest_filter=*ColdSearchEmail*:*ProfileSwap*"});
   int status = suite.wait(60s);
   EXPECT_NE(status, 0);
   const std::string& out = suite.output();
-  EXPECT_EQ(count(out, "[  FAILED  ] Scenarios/Workflow.Passes/"), 2u * 2u) << out;  // each listed twice
+  EXPECT_EQ(count(out, "[  FAILED  ] Scenarios/Workflow.Passes/"), 2u * 2u)
+      << out;  // each listed twice
   EXPECT_NE(out.find("the gateway at " + url + " did not answer"), std::string::npos) << out;
   EXPECT_NE(out.find("connect"), std::string::npos) << out;
   EXPECT_NE(out.find("scripts/run.sh"), std::string::npos) << out;
@@ -68,15 +70,19 @@ TEST(SuiteProcess, NonLoopbackTargetIsRefused) {
 
 TEST(SuiteProcess, RecordFailuresPointAtPlaybookRecordInTheReports) {
   std::unique_ptr<ChildProcess> gateway;
-  const std::string url = start_gateway(gateway, {"--fault", "record:status=500@0.97", "--fault-seed", "3"});
-  const auto dir = std::filesystem::temp_directory_path() / ("multitier-selftest-" + std::to_string(::getpid()));
+  const std::string url =
+      start_gateway(gateway, {"--fault", "record:status=500@0.97", "--fault-seed", "3"});
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("multitier-selftest-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  ChildProcess suite({suite_binary(), "--gateway", url, "--stress", "--duration", "2s", "--concurrency", "4",
-                      "--progress", "off", "--report-dir", dir.string(), "--gtest_filter=*Mix*"});
+  ChildProcess suite({suite_binary(), "--gateway", url, "--stress", "--duration", "2s",
+                      "--concurrency", "4", "--progress", "off", "--report-dir", dir.string(),
+                      "--gtest_filter=*Mix*"});
   EXPECT_NE(suite.wait(120s), 0) << suite.output();
 
   boost::property_tree::ptree xml;
-  ASSERT_NO_THROW(boost::property_tree::read_xml((dir / "junit.xml").string(), xml)) << suite.output();
+  ASSERT_NO_THROW(boost::property_tree::read_xml((dir / "junit.xml").string(), xml))
+      << suite.output();
   int failing = 0;
   for (const auto& [tag, node] : xml.get_child("testsuites.testsuite")) {
     if (tag != "testcase") continue;

@@ -26,9 +26,9 @@
 #include <thread>
 
 #include "multitier/net/http_client.h"
-#include "multitier/run/options.h"
 #include "multitier/report/report.h"
 #include "multitier/report/report_files.h"
+#include "multitier/run/options.h"
 #include "multitier/run/runner.h"
 #include "tests/selftest/child_process.h"
 #include "tests/selftest/seed_context.h"
@@ -39,9 +39,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 std::uint64_t failures_of_kind(const Registry& registry, FailureKind kind) {
   std::uint64_t n = 0;
@@ -49,7 +49,9 @@ std::uint64_t failures_of_kind(const Registry& registry, FailureKind kind) {
   return n;
 }
 
-std::uint64_t successes(const Registry& registry) { return registry.total_runs() - registry.total_failures(); }
+std::uint64_t successes(const Registry& registry) {
+  return registry.total_runs() - registry.total_failures();
+}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -94,8 +96,10 @@ std::uint64_t searches_counted(const std::string& url) {
   }
   rapidjson::Document doc;
   doc.Parse(answer.body.c_str());
-  if (answer.status != 200 || doc.HasParseError() || !doc.IsObject() || !doc.HasMember("requests")) {
-    throw std::runtime_error("GET /stats answered " + std::to_string(answer.status) + ": " + answer.body);
+  if (answer.status != 200 || doc.HasParseError() || !doc.IsObject() ||
+      !doc.HasMember("requests")) {
+    throw std::runtime_error("GET /stats answered " + std::to_string(answer.status) + ": " +
+                             answer.body);
   }
   return doc["requests"]["search"].GetUint64();
 }
@@ -114,7 +118,8 @@ void reports_show_the_failure(const RunPlan& plan, const RunOutcome& outcome) {
   report.settings.timeout_s = static_cast<double>(plan.http.timeout_ms) / 1000;
   CaseReport section;
   section.name = "Survival.KilledGateway";
-  section.label = plan.weights.size() > 1 ? "mix" : std::string(to_string(plan.weights.front().first));
+  section.label =
+      plan.weights.size() > 1 ? "mix" : std::string(to_string(plan.weights.front().first));
   section.mix = plan.weights.size() > 1;
   section.weights = plan.weights;
   section.registry = registry;
@@ -163,7 +168,8 @@ TEST(Survival, GatewayKilledAndRestartedMidRun) {
   plan.concurrency = 4;
   // Alive 1.5 s, dead 1.5 s, then restarted: leave room for its start (slower under sanitizers)
   // and a few seconds of service after it.
-  plan.duration = std::chrono::milliseconds(static_cast<long>(1000 * std::max(6.0, 3.0 + 2 * startup_s + 2.5)));
+  plan.duration =
+      std::chrono::milliseconds(static_cast<long>(1000 * std::max(6.0, 3.0 + 2 * startup_s + 2.5)));
   plan.seed = 37;
   plan.nonce = 4;
 
@@ -174,7 +180,8 @@ TEST(Survival, GatewayKilledAndRestartedMidRun) {
   std::thread runner([&] {
     const auto t0 = Clock::now();
     outcome = run_plan(
-        plan, stop, [&](const RunProgress& p) { seen_successes.store(successes(*p.snapshot)); }, 100ms);
+        plan, stop, [&](const RunProgress& p) { seen_successes.store(successes(*p.snapshot)); },
+        100ms);
     run_s = seconds_since(t0);
   });
   struct Joiner {
@@ -213,19 +220,23 @@ TEST(Survival, GatewayKilledAndRestartedMidRun) {
   runner.join();
   const Registry& registry = outcome.registry;
   const double planned_s = std::chrono::duration<double>(plan.duration).count();
-  std::cout << "startup " << startup_s << " s; run " << run_s << " s of " << planned_s << " s planned; runs "
-            << registry.total_runs() << ", failures " << registry.total_failures() << " (connect "
+  std::cout << "startup " << startup_s << " s; run " << run_s << " s of " << planned_s
+            << " s planned; runs " << registry.total_runs() << ", failures "
+            << registry.total_failures() << " (connect "
             << failures_of_kind(registry, FailureKind::connect) << ", transport "
             << failures_of_kind(registry, FailureKind::transport) << ", timeout "
-            << failures_of_kind(registry, FailureKind::timeout) << "); successes before kill " << before_kill
-            << ", before restart " << before_restart << ", total " << successes(registry) << "\n";
+            << failures_of_kind(registry, FailureKind::timeout) << "); successes before kill "
+            << before_kill << ", before restart " << before_restart << ", total "
+            << successes(registry) << "\n";
 
   EXPECT_FALSE(outcome.interrupted);
   EXPECT_LT(run_s, planned_s + 3.5) << "the run overran its duration";
   EXPECT_GT(before_kill, 0u) << "nothing succeeded before the kill";
-  EXPECT_GT(failures_of_kind(registry, FailureKind::connect), 0u) << "no connect failure while the gateway was down";
+  EXPECT_GT(failures_of_kind(registry, FailureKind::connect), 0u)
+      << "no connect failure while the gateway was down";
   EXPECT_GT(successes(registry), before_restart) << "nothing succeeded after the restart";
-  EXPECT_EQ(failures_of_kind(registry, FailureKind::none), 0u) << "a failed run without a failure kind";
+  EXPECT_EQ(failures_of_kind(registry, FailureKind::none), 0u)
+      << "a failed run without a failure kind";
 
   ASSERT_NO_FATAL_FAILURE(reports_show_the_failure(plan, outcome));
 }
@@ -248,7 +259,8 @@ TEST(Survival, TimeoutsAreCountedAndCutTheWait) {
 
   EXPECT_EQ(stats.runs, static_cast<std::uint64_t>(kRuns));
   EXPECT_EQ(stats.failures, static_cast<std::uint64_t>(kRuns));
-  EXPECT_EQ(stats.failure_kind(FailureKind::timeout), static_cast<std::uint64_t>(kRuns)) << describe_failures(stats);
+  EXPECT_EQ(stats.failure_kind(FailureKind::timeout), static_cast<std::uint64_t>(kRuns))
+      << describe_failures(stats);
   EXPECT_EQ(stats.failed_at_count("search"), static_cast<std::uint64_t>(kRuns));
   // Each run waits its 0.3 s timeout, kConcurrency at a time: 0.6 s, not the 3 s of the delay.
   const double expected_s = kRuns * 0.3 / kConcurrency;
@@ -287,12 +299,14 @@ TEST_P(BadAnswerIsCounted, ExactlyOncePerRun) {
   const double took_s = seconds_since(t0);
   const std::uint64_t rss_after = status_kib("VmHWM:");
   const ScenarioStats& stats = outcome.registry.stats(Scenario::cold_search_email);
-  std::cout << bad.name << ": " << kRuns << " runs in " << took_s << " s, peak RSS " << rss_before / 1024 << " -> "
-            << rss_after / 1024 << " MiB: " << describe_failures(stats) << "\n";
+  std::cout << bad.name << ": " << kRuns << " runs in " << took_s << " s, peak RSS "
+            << rss_before / 1024 << " -> " << rss_after / 1024
+            << " MiB: " << describe_failures(stats) << "\n";
 
   EXPECT_EQ(stats.runs, static_cast<std::uint64_t>(kRuns));
   EXPECT_EQ(stats.failures, static_cast<std::uint64_t>(kRuns));
-  EXPECT_EQ(stats.failure_kind(bad.kind), static_cast<std::uint64_t>(kRuns)) << describe_failures(stats);
+  EXPECT_EQ(stats.failure_kind(bad.kind), static_cast<std::uint64_t>(kRuns))
+      << describe_failures(stats);
   EXPECT_EQ(stats.failed_at_count("search"), static_cast<std::uint64_t>(kRuns));
   const StepStats* search = stats.step("search");
   ASSERT_NE(search, nullptr);
@@ -301,23 +315,25 @@ TEST_P(BadAnswerIsCounted, ExactlyOncePerRun) {
   EXPECT_EQ(stats.step("email_validate"), nullptr) << "a run went on after its search failed";
   // 40 answers of 11 MiB on 4 threads must not be held: well under one of them per thread.
   ASSERT_GT(rss_before, 0u);
-  EXPECT_LT(rss_after - rss_before, 64u * 1024) << "peak RSS grew by " << (rss_after - rss_before) / 1024 << " MiB";
+  EXPECT_LT(rss_after - rss_before, 64u * 1024)
+      << "peak RSS grew by " << (rss_after - rss_before) / 1024 << " MiB";
   // The gateway is still up, and saw each search exactly once: the client never retried.
   EXPECT_EQ(searches_counted(url), static_cast<std::uint64_t>(kRuns));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Faults, BadAnswerIsCounted,
-    ::testing::Values(
-        // The body is cut in half with a Content-Length matching the half: the transfer is
-        // complete, the JSON is not.
-        BadAnswer{"Truncated", "search:truncate", FailureKind::bad_json},
-        BadAnswer{"InvalidJson", "search:invalid_json", FailureKind::bad_json},
-        // 11 MiB, over the client's 10 MiB cap.
-        BadAnswer{"Oversize", "search:oversize", FailureKind::oversize},
-        // The connection closes without an answer.
-        BadAnswer{"Dropped", "search:drop", FailureKind::transport}),
-    [](const ::testing::TestParamInfo<BadAnswer>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Faults, BadAnswerIsCounted,
+                         ::testing::Values(
+                             // The body is cut in half with a Content-Length matching the half: the
+                             // transfer is complete, the JSON is not.
+                             BadAnswer{"Truncated", "search:truncate", FailureKind::bad_json},
+                             BadAnswer{"InvalidJson", "search:invalid_json", FailureKind::bad_json},
+                             // 11 MiB, over the client's 10 MiB cap.
+                             BadAnswer{"Oversize", "search:oversize", FailureKind::oversize},
+                             // The connection closes without an answer.
+                             BadAnswer{"Dropped", "search:drop", FailureKind::transport}),
+                         [](const ::testing::TestParamInfo<BadAnswer>& info) {
+                           return std::string(info.param.name);
+                         });
 
 // ---- Ctrl-C on the suite binary ----------------------------------------------------------
 
@@ -325,8 +341,9 @@ TEST(Survival, SigintWritesPartialReportsAndExits130) {
   std::unique_ptr<ChildProcess> gateway;
   const std::string url = start_gateway(gateway, {});
   const auto dir = report_dir("sigint");
-  ChildProcess suite({suite_binary(), "--gateway", url, "--stress", "--duration", "60s", "--concurrency", "4",
-                      "--progress", "off", "--report-dir", dir.string(), "--gtest_filter=*Mix*"});
+  ChildProcess suite({suite_binary(), "--gateway", url, "--stress", "--duration", "60s",
+                      "--concurrency", "4", "--progress", "off", "--report-dir", dir.string(),
+                      "--gtest_filter=*Mix*"});
   ASSERT_NE(suite.wait_for_line("[ RUN      ]", 60s), "") << suite.output();
   std::this_thread::sleep_for(2s);
   const auto signalled = Clock::now();
@@ -347,7 +364,8 @@ TEST(Survival, SigintWritesPartialReportsAndExits130) {
   EXPECT_GT(json["total_scenarios"].GetUint64(), 0u);
   EXPECT_NE(read_file(dir / "report.txt").find("PARTIAL"), std::string::npos);
   boost::property_tree::ptree xml;
-  EXPECT_NO_THROW(boost::property_tree::read_xml((dir / "junit.xml").string(), xml)) << suite.output();
+  EXPECT_NO_THROW(boost::property_tree::read_xml((dir / "junit.xml").string(), xml))
+      << suite.output();
   std::filesystem::remove_all(dir);
 }
 
@@ -356,8 +374,8 @@ TEST(Survival, SigintWritesPartialReportsAndExits130) {
 TEST(Survival, SecondSigintQuitsAtOnce) {
   std::unique_ptr<ChildProcess> gateway;
   const std::string url = start_gateway(gateway, {"--fault", "record:delay=8s"});
-  ChildProcess suite({suite_binary(), "--gateway", url, "--stress", "--duration", "60s", "--concurrency", "4",
-                      "--progress", "off", "--gtest_filter=*Mix*"});
+  ChildProcess suite({suite_binary(), "--gateway", url, "--stress", "--duration", "60s",
+                      "--concurrency", "4", "--progress", "off", "--gtest_filter=*Mix*"});
   ASSERT_NE(suite.wait_for_line("[ RUN      ]", 60s), "") << suite.output();
   std::this_thread::sleep_for(2s);
   const auto signalled = Clock::now();

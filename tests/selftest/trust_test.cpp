@@ -37,7 +37,8 @@ std::string read_file(const fs::path& path) {
 }
 
 fs::path fresh_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("multitier-trust-" + name + "-" + std::to_string(::getpid()));
+  const auto dir =
+      fs::temp_directory_path() / ("multitier-trust-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   return dir;
 }
@@ -68,8 +69,10 @@ void read_reports(const fs::path& dir, Reports& out, const std::string& context)
   }
   ASSERT_TRUE(out.json["cases"].IsArray() && out.json["cases"].Size() > 0) << json_text;
   for (const auto& c : out.json["cases"].GetArray()) {
-    for (const char* field : {"name", "passed", "wall_sec", "runs", "scenarios_per_s", "vus", "error", "per_scenario"}) {
-      ASSERT_TRUE(c.IsObject() && c.HasMember(field)) << "a case lacks " << field << "\n" << json_text;
+    for (const char* field : {"name", "passed", "wall_sec", "runs", "scenarios_per_s", "vus",
+                              "error", "per_scenario"}) {
+      ASSERT_TRUE(c.IsObject() && c.HasMember(field)) << "a case lacks " << field << "\n"
+                                                      << json_text;
     }
   }
 }
@@ -89,10 +92,21 @@ void expect_failed_everywhere(const Reports& r, const std::string& context) {
   EXPECT_NE(last, std::string::npos) << r.text;
 }
 
-std::vector<std::string> stress_args(const std::string& url, const fs::path& dir, const std::string& filter,
-                                     const std::string& duration) {
-  return {suite_binary(), "--gateway", url, "--stress", "--duration", duration, "--concurrency", "4",
-          "--progress", "off", "--report-dir", dir.string(), "--gtest_filter=" + filter};
+std::vector<std::string> stress_args(const std::string& url, const fs::path& dir,
+                                     const std::string& filter, const std::string& duration) {
+  return {suite_binary(),
+          "--gateway",
+          url,
+          "--stress",
+          "--duration",
+          duration,
+          "--concurrency",
+          "4",
+          "--progress",
+          "off",
+          "--report-dir",
+          dir.string(),
+          "--gtest_filter=" + filter};
 }
 
 // ---- Interrupted runs ---------------------------------------------------------------------
@@ -111,7 +125,8 @@ void interrupted_run_fails(const std::string& name, void (*send)(ChildProcess&))
   read_reports(dir, reports, suite.output());
   if (::testing::Test::HasFatalFailure()) return;
   EXPECT_TRUE(reports.json["partial"].GetBool());
-  EXPECT_GT(reports.json["total_scenarios"].GetUint64(), 0u) << "the figures up to the signal are kept";
+  EXPECT_GT(reports.json["total_scenarios"].GetUint64(), 0u)
+      << "the figures up to the signal are kept";
   expect_failed_everywhere(reports, suite.output());
   EXPECT_NE(reports.text.find("interrupted"), std::string::npos) << reports.text;
   EXPECT_NE(read_file(dir / "junit.xml").find("interrupted"), std::string::npos);
@@ -173,11 +188,13 @@ TEST(Cases, EachCaseReportsItsOwnTimeAndRate) {
     EXPECT_GT(wall, 1.8) << c["name"].GetString();
     EXPECT_LT(wall, 3.5) << c["name"].GetString() << ": a case's time is its own, not the run's";
     ASSERT_GT(runs, 0) << c["name"].GetString();
-    EXPECT_NEAR(c["scenarios_per_s"].GetDouble(), runs / wall, 0.01 * runs / wall) << c["name"].GetString();
+    EXPECT_NEAR(c["scenarios_per_s"].GetDouble(), runs / wall, 0.01 * runs / wall)
+        << c["name"].GetString();
     ASSERT_EQ(c["per_scenario"].MemberCount(), 1u) << "a single-scenario case has one row";
   }
   EXPECT_NEAR(reports.json["wall_sec"].GetDouble(), total_wall, 0.01);
-  EXPECT_FALSE(reports.json.HasMember("per_scenario")) << "two cases' samples must not share one row";
+  EXPECT_FALSE(reports.json.HasMember("per_scenario"))
+      << "two cases' samples must not share one row";
   int suites = 0;
   for (const auto& [tag, node] : reports.junit.get_child("testsuites")) {
     if (tag != "testsuite") continue;
@@ -194,13 +211,14 @@ TEST(Cases, IterationModeReportsTheVusItRanOn) {
   std::unique_ptr<ChildProcess> gateway;
   const std::string url = start_gateway(gateway, {});
   const auto dir = fresh_dir("iterations");
-  ChildProcess suite({suite_binary(), "--gateway", url, "--iterations", "5", "--report-dir", dir.string(),
-                      "--gtest_filter=*SmsValidate*"});
+  ChildProcess suite({suite_binary(), "--gateway", url, "--iterations", "5", "--report-dir",
+                      dir.string(), "--gtest_filter=*SmsValidate*"});
   EXPECT_EQ(suite.wait(60s), 0) << suite.output();
   Reports reports;
   read_reports(dir, reports, suite.output());
   if (::testing::Test::HasFatalFailure()) return;
-  EXPECT_EQ(reports.json["cases"][0]["vus"].GetInt(), 5) << "5 runs ran on 5 VUs, not on --concurrency 50";
+  EXPECT_EQ(reports.json["cases"][0]["vus"].GetInt(), 5)
+      << "5 runs ran on 5 VUs, not on --concurrency 50";
   EXPECT_EQ(reports.json["cases"][0]["runs"].GetUint64(), 5u);
   fs::remove_all(dir);
 }
@@ -230,15 +248,18 @@ TEST(Reports, AnUnusableReportFolderIsRefusedBeforeAnyLoad) {
   const std::string url = start_gateway(gateway, {});
   ChildProcess suite(stress_args(url, file, "*Mix*", "5s"));
   EXPECT_EQ(suite.wait(30s), 2) << suite.output();
-  EXPECT_NE(suite.output().find("--report-dir " + file.string()), std::string::npos) << suite.output();
-  EXPECT_EQ(suite.output().find("[ RUN      ]"), std::string::npos) << "no case may run first\n" << suite.output();
+  EXPECT_NE(suite.output().find("--report-dir " + file.string()), std::string::npos)
+      << suite.output();
+  EXPECT_EQ(suite.output().find("[ RUN      ]"), std::string::npos) << "no case may run first\n"
+                                                                    << suite.output();
   fs::remove(file);
 }
 
 // ---- Options ---------------------------------------------------------------------------------
 
 TEST(Listing, NeverFailsOnRunOptions) {
-  ChildProcess list({suite_binary(), "--gtest_list_tests"}, {"MULTITIER_DURATION=abc", "MULTITIER_CONCURRENCY=-3"});
+  ChildProcess list({suite_binary(), "--gtest_list_tests"},
+                    {"MULTITIER_DURATION=abc", "MULTITIER_CONCURRENCY=-3"});
   EXPECT_EQ(list.wait(30s), 0) << list.output();
   EXPECT_NE(list.output().find("WeightedWorkload"), std::string::npos) << list.output();
   ChildProcess run({suite_binary(), "--gateway", dead_url()}, {"MULTITIER_DURATION=abc"});

@@ -120,9 +120,27 @@ TEST(Duration, FormatIsTheShortestExactSpelling) {
 }
 
 TEST(Duration, FormatReadsBackToTheSameValue) {
-  const Nanos values[] = {1ns, 999ns, 1us, 1001ns, 200us, Nanos(1'900'000), 20ms, 999'999'999ns, 1s,
-                          1s + 1ns, 59s, 60s, 61s, 90s, 59min, 60min, 61min, 25h, 2400h,
-                          Nanos(123'456'789'012), Nanos(86'399'999'999'999)};
+  const Nanos values[] = {1ns,
+                          999ns,
+                          1us,
+                          1001ns,
+                          200us,
+                          Nanos(1'900'000),
+                          20ms,
+                          999'999'999ns,
+                          1s,
+                          1s + 1ns,
+                          59s,
+                          60s,
+                          61s,
+                          90s,
+                          59min,
+                          60min,
+                          61min,
+                          25h,
+                          2400h,
+                          Nanos(123'456'789'012),
+                          Nanos(86'399'999'999'999)};
   for (const Nanos value : values) {
     const std::string text = format_duration_exact(value);
     DurationError error;

@@ -28,8 +28,9 @@ Failure parse(const std::string& body, const SearchRequest& request = two_corpor
 }
 
 // {"results":[...]} from (id, distance, corpus) triples, plus `extra` members.
-std::string results_of(std::initializer_list<std::tuple<const char*, const char*, const char*>> hits,
-                       const std::string& extra = "") {
+std::string results_of(
+    std::initializer_list<std::tuple<const char*, const char*, const char*>> hits,
+    const std::string& extra = "") {
   std::string body = R"({"results":[)";
   for (const auto& [id, distance, corpus] : hits) {
     if (body.back() != '[') body += ',';
@@ -65,8 +66,9 @@ TEST(ToJson, SearchOmitsEmptyRoleAndExclusions) {
   request.corpora = {"workers"};
   request.k = 1;
   request.per_corpus_k = 1;
-  EXPECT_EQ(to_json(request),
-            R"({"query_text":"test","corpora":["workers"],"k":1,"per_corpus_k":1,"use_playbook":false})");
+  EXPECT_EQ(
+      to_json(request),
+      R"({"query_text":"test","corpora":["workers"],"k":1,"per_corpus_k":1,"use_playbook":false})");
 }
 
 TEST(ToJson, SearchWritesEveryFieldInTheSeedOrder) {
@@ -135,9 +137,9 @@ TEST(ParseSearchResponse, AcceptsDistancesEqualWithinFloatNoise) {
 TEST(ParseSearchResponse, PlaybookAnswersNeedNoOrder) {
   SearchRequest request = two_corpora();
   request.use_playbook = true;
-  EXPECT_FALSE(parse(results_of({{"a", "0.5", "workers"}, {"b", "0.1", "workers"}},
-                                R"(,"playbook_injected":1)"),
-                     request));
+  EXPECT_FALSE(parse(
+      results_of({{"a", "0.5", "workers"}, {"b", "0.1", "workers"}}, R"(,"playbook_injected":1)"),
+      request));
 }
 
 TEST(ParseSearchResponse, RejectsBadJsonWithOffset) {
@@ -146,9 +148,7 @@ TEST(ParseSearchResponse, RejectsBadJsonWithOffset) {
   EXPECT_EQ(failure.message.rfind("bad JSON at offset 12: ", 0), 0u) << failure.message;
 }
 
-TEST(ParseSearchResponse, RejectsEmptyBody) {
-  EXPECT_EQ(parse("").kind, FailureKind::bad_json);
-}
+TEST(ParseSearchResponse, RejectsEmptyBody) { EXPECT_EQ(parse("").kind, FailureKind::bad_json); }
 
 TEST(ParseSearchResponse, RejectsTrailingGarbage) {
   EXPECT_EQ(parse(R"({"results":[]} x)").kind, FailureKind::bad_json);
@@ -165,7 +165,8 @@ TEST(ParseSearchResponse, RejectsInvalidUtf8) {
 }
 
 TEST(ParseSearchResponse, RejectsDeepNesting) {
-  std::string deep = R"({"results":[],"x":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string deep =
+      R"({"results":[],"x":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
   Failure failure = parse(deep);
   EXPECT_EQ(failure.kind, FailureKind::bad_json);
   EXPECT_NE(failure.message.find("nested deeper than 64"), std::string::npos) << failure.message;
@@ -208,18 +209,22 @@ INSTANTIATE_TEST_SUITE_P(
                  R"({"results":[{"id":"w-1","distance":0.1,"corpus":"workers","metadata":"x"}]})",
                  "metadata_type", "\"w-1\""},
         RuleCase{"MoreThanK",
-                 results_of({{"a", "0.1", "workers"}, {"b", "0.2", "workers"},
-                             {"c", "0.3", "workers"}, {"d", "0.4", "workers"}}),
+                 results_of({{"a", "0.1", "workers"},
+                             {"b", "0.2", "workers"},
+                             {"c", "0.3", "workers"},
+                             {"d", "0.4", "workers"}}),
                  "k_bound", "4 results for k=3"},
-        RuleCase{"DuplicateId",
-                 results_of({{"a", "0.1", "workers"}, {"b", "0.2", "workers"}, {"a", "0.3", "archive"}}),
-                 "duplicate_id", "results[2] id \"a\""},
+        RuleCase{
+            "DuplicateId",
+            results_of({{"a", "0.1", "workers"}, {"b", "0.2", "workers"}, {"a", "0.3", "archive"}}),
+            "duplicate_id", "results[2] id \"a\""},
         RuleCase{"ExcludedId", results_of({{"a", "0.1", "workers"}, {"w-9", "0.2", "workers"}}),
                  "excluded_id", "results[1] id \"w-9\""},
         RuleCase{"UnrequestedCorpus", results_of({{"a", "0.1", "playbook_memory"}}),
                  "unknown_corpus", "\"playbook_memory\""},
-        RuleCase{"DescendingDistance", results_of({{"a", "0.3", "workers"}, {"b", "0.2", "workers"}}),
-                 "distance_order", "results[1] id \"b\""},
+        RuleCase{"DescendingDistance",
+                 results_of({{"a", "0.3", "workers"}, {"b", "0.2", "workers"}}), "distance_order",
+                 "results[1] id \"b\""},
         RuleCase{"NegativeCounter", results_of({}, R"(,"playbook_boosted":-1)"), "playbook_counter",
                  "playbook_boosted"},
         RuleCase{"FractionalCounter", results_of({}, R"(,"playbook_injected":1.5)"),
@@ -240,9 +245,9 @@ TEST(CheckJson, AcceptsAnyJsonAndRefusesAsTheParserDoes) {
   EXPECT_FALSE(check_json(R"({"recorded":true})"));
   EXPECT_FALSE(check_json("[1,2]"));
   EXPECT_FALSE(check_json("{\"text\":\"\xE2\x82\xAC\"}"));
-  for (const std::string& body : {std::string("{"), std::string("{\"a\":1}x"),
-                                  std::string("{\"a\":\"\xC3\"}"), std::string("{}\0", 3),
-                                  std::string(65, '[') + std::string(65, ']')}) {
+  for (const std::string& body :
+       {std::string("{"), std::string("{\"a\":1}x"), std::string("{\"a\":\"\xC3\"}"),
+        std::string("{}\0", 3), std::string(65, '[') + std::string(65, ']')}) {
     const Failure failure = check_json(body);
     EXPECT_EQ(failure.kind, FailureKind::bad_json) << testing::PrintToString(body);
     EXPECT_EQ(failure.message, parse(body).message) << testing::PrintToString(body);

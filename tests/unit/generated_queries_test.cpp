@@ -182,8 +182,9 @@ TEST(GeneratedQueries, TextsAreValidSearchQueries) {
     ASSERT_FALSE(q.text.empty()) << i;
     ASSERT_LT(q.text.size(), 4096u) << i;
     ASSERT_LT(q.role.size(), 4096u) << i;
-    ASSERT_TRUE(std::all_of(q.text.begin(), q.text.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
-        << q.text;
+    ASSERT_TRUE(std::all_of(q.text.begin(), q.text.end(), [](char c) {
+      return c >= 0x20 && c < 0x7f;
+    })) << q.text;
     ASSERT_NE(q.text.front(), ' ') << q.text;
     ASSERT_NE(q.text.back(), ' ') << q.text;
   }

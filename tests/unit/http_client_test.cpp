@@ -13,9 +13,9 @@
 namespace multitier {
 namespace {
 
+using unit::http_response;
 using unit::ScriptedServer;
 using unit::ScriptStep;
-using unit::http_response;
 
 HttpOptions quick_options() {
   HttpOptions options;
@@ -103,22 +103,34 @@ constexpr std::size_t kDefaultCap = HttpOptions{}.max_body_bytes;
 INSTANTIATE_TEST_SUITE_P(
     HttpClient, HttpClientFailure,
     ::testing::Values(
-        BrokenTransfer{"SlowAnswerIsTimeout", {http_response(200, "{}"), 2000, false}, kDefaultCap,
-                       FailureKind::timeout, "(curl 28)"},
-        BrokenTransfer{"ClosedWithoutAnswerIsTransport", {"", 0, true}, kDefaultCap,
-                       FailureKind::transport, "(curl 52)"},
+        BrokenTransfer{"SlowAnswerIsTimeout",
+                       {http_response(200, "{}"), 2000, false},
+                       kDefaultCap,
+                       FailureKind::timeout,
+                       "(curl 28)"},
+        BrokenTransfer{"ClosedWithoutAnswerIsTransport",
+                       {"", 0, true},
+                       kDefaultCap,
+                       FailureKind::transport,
+                       "(curl 52)"},
         BrokenTransfer{"ShortBodyIsTransport",
                        {"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"results\":", 0, true},
-                       kDefaultCap, FailureKind::transport, "(curl 18)"},
+                       kDefaultCap,
+                       FailureKind::transport,
+                       "(curl 18)"},
         BrokenTransfer{"DeclaredBodyOverCapIsOversize",
-                       {http_response(200, std::string(11u << 20, ' ')), 0, true}, kDefaultCap,
-                       FailureKind::oversize, "10485760-byte cap"},
+                       {http_response(200, std::string(11u << 20, ' ')), 0, true},
+                       kDefaultCap,
+                       FailureKind::oversize,
+                       "10485760-byte cap"},
         // No Content-Length: the body runs until the server closes; only the running count
         // can catch it.
-        BrokenTransfer{"UndeclaredBodyOverCapIsOversize",
-                       {"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + std::string(5000, 'x'), 0,
-                        true},
-                       1000, FailureKind::oversize, "1000-byte cap"}),
+        BrokenTransfer{
+            "UndeclaredBodyOverCapIsOversize",
+            {"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + std::string(5000, 'x'), 0, true},
+            1000,
+            FailureKind::oversize,
+            "1000-byte cap"}),
     [](const ::testing::TestParamInfo<BrokenTransfer>& info) { return info.param.name; });
 
 TEST(HttpClient, RecoversAfterAFailedRequest) {
@@ -176,8 +188,9 @@ TEST(GatewayClientHttp, NonOkStatusIsHttpStatusWithBodyExcerpt) {
   const SearchRequest request{"test", "", {"workers"}, 1, 1, false, {}};
   Failure failure = sync_wait(client.search(request, out));
   ASSERT_EQ(failure.kind, FailureKind::http_status) << failure.message;
-  EXPECT_EQ(failure.message.rfind("POST /v1/matrix/search: status 503: {\"error\":\"index?busy\"}zz", 0),
-            0u)
+  EXPECT_EQ(
+      failure.message.rfind("POST /v1/matrix/search: status 503: {\"error\":\"index?busy\"}zz", 0),
+      0u)
       << failure.message;
   EXPECT_LT(failure.message.size(), 200u);
   EXPECT_EQ(failure.message.substr(failure.message.size() - 3), "...");
@@ -191,8 +204,9 @@ TEST(GatewayClientHttp, SearchParsesAValidAnswer) {
   Failure failure = sync_wait(client.probe("workers"));
   ASSERT_FALSE(failure) << failure.message;
   std::string seen = server.requests().at(0);
-  EXPECT_EQ(seen.substr(seen.find("\r\n\r\n") + 4),
-            R"({"query_text":"test","corpora":["workers"],"k":1,"per_corpus_k":1,"use_playbook":false})");
+  EXPECT_EQ(
+      seen.substr(seen.find("\r\n\r\n") + 4),
+      R"({"query_text":"test","corpora":["workers"],"k":1,"per_corpus_k":1,"use_playbook":false})");
 }
 
 TEST(GatewayClientHttp, ContractFailureNamesThePath) {
@@ -206,8 +220,8 @@ TEST(GatewayClientHttp, ContractFailureNamesThePath) {
 }
 
 TEST(GatewayClientHttp, RecordAndDeleteNeedJsonBodies) {
-  ScriptedServer server({{http_response(200, R"({"recorded":true})")},
-                         {http_response(200, "deleted")}});
+  ScriptedServer server(
+      {{http_response(200, R"({"recorded":true})")}, {http_response(200, "deleted")}});
   GatewayClient client(server.url(), quick_options());
   const RecordRequest record{"q", "Pickers", "w-1", "workers", 1.0, {"t"}};
   Failure recorded = sync_wait(client.record(record));
@@ -215,8 +229,8 @@ TEST(GatewayClientHttp, RecordAndDeleteNeedJsonBodies) {
   const std::string name = "playbook memory";
   Failure deleted = sync_wait(client.delete_index(name));
   EXPECT_EQ(deleted.kind, FailureKind::bad_json) << deleted.message;
-  EXPECT_EQ(deleted.message.rfind("DELETE /vectors/index/playbook%20memory: bad JSON at offset 0", 0),
-            0u)
+  EXPECT_EQ(
+      deleted.message.rfind("DELETE /vectors/index/playbook%20memory: bad JSON at offset 0", 0), 0u)
       << deleted.message;
   EXPECT_EQ(server.accepts(), 1);
 }

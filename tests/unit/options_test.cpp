@@ -35,8 +35,8 @@ TEST(Options, DefaultsMatchTheSeed) {
 
 TEST(Options, CommandLineBeatsEnvironmentBeatsDefault) {
   auto p = parse({"--concurrency", "7"},
-                 {"MULTITIER_CONCURRENCY=9", "MULTITIER_GATEWAY=http://127.0.0.1:9999", "MULTITIER_STRESS=1",
-                  "MULTITIER_SANITIZERS=0", "OTHER=1"});
+                 {"MULTITIER_CONCURRENCY=9", "MULTITIER_GATEWAY=http://127.0.0.1:9999",
+                  "MULTITIER_STRESS=1", "MULTITIER_SANITIZERS=0", "OTHER=1"});
   ASSERT_EQ(p.outcome.action, ParseOutcome::Action::run) << p.outcome.message;
   EXPECT_EQ(p.options.concurrency, 7);
   EXPECT_EQ(p.options.gateway, "http://127.0.0.1:9999");
@@ -64,8 +64,9 @@ TEST(Options, UnknownOrMalformedOptionsAreErrors) {
 TEST(Options, HelpListsEveryOptionWithItsEnvironmentName) {
   auto p = parse({"--help"});
   ASSERT_EQ(p.outcome.action, ParseOutcome::Action::help);
-  for (const char* name : {"--gateway", "--corpus", "--concurrency", "--duration", "--warmup", "--iterations",
-                           "--seed", "--timeout", "--report-dir", "--stress", "--weights", "MULTITIER_"}) {
+  for (const char* name :
+       {"--gateway", "--corpus", "--concurrency", "--duration", "--warmup", "--iterations",
+        "--seed", "--timeout", "--report-dir", "--stress", "--weights", "MULTITIER_"}) {
     EXPECT_NE(p.outcome.message.find(name), std::string::npos) << name;
   }
 }
@@ -93,16 +94,21 @@ TEST(Options, ZeroDurationAndSubMillisecondTimeoutsAreRefused) {
 TEST(Options, ErrorsNameTheVariableOrTheFlagTheUserWrote) {
   auto from_env = parse({}, {"MULTITIER_DURATION=abc"});
   ASSERT_EQ(from_env.outcome.action, ParseOutcome::Action::error);
-  EXPECT_NE(from_env.outcome.message.find("MULTITIER_DURATION: "), std::string::npos) << from_env.outcome.message;
-  EXPECT_EQ(from_env.outcome.message.find("--duration"), std::string::npos) << from_env.outcome.message;
+  EXPECT_NE(from_env.outcome.message.find("MULTITIER_DURATION: "), std::string::npos)
+      << from_env.outcome.message;
+  EXPECT_EQ(from_env.outcome.message.find("--duration"), std::string::npos)
+      << from_env.outcome.message;
   auto typed_env = parse({}, {"MULTITIER_CONCURRENCY=lots"});
   ASSERT_EQ(typed_env.outcome.action, ParseOutcome::Action::error);
-  EXPECT_NE(typed_env.outcome.message.find("MULTITIER_CONCURRENCY: "), std::string::npos) << typed_env.outcome.message;
+  EXPECT_NE(typed_env.outcome.message.find("MULTITIER_CONCURRENCY: "), std::string::npos)
+      << typed_env.outcome.message;
   auto from_flag = parse({"--duration", "abc"});
   ASSERT_EQ(from_flag.outcome.action, ParseOutcome::Action::error);
-  EXPECT_NE(from_flag.outcome.message.find("--duration: "), std::string::npos) << from_flag.outcome.message;
+  EXPECT_NE(from_flag.outcome.message.find("--duration: "), std::string::npos)
+      << from_flag.outcome.message;
   // The command line wins: a bad variable it overrides is never read.
-  EXPECT_EQ(parse({"--duration", "5s"}, {"MULTITIER_DURATION=abc"}).outcome.action, ParseOutcome::Action::run);
+  EXPECT_EQ(parse({"--duration", "5s"}, {"MULTITIER_DURATION=abc"}).outcome.action,
+            ParseOutcome::Action::run);
 }
 
 TEST(Options, AStrayWordIsAnError) {
@@ -121,16 +127,20 @@ TEST(Options, VersionIsAnAction) {
 TEST(Options, AnUnknownScenarioListsTheValidOnes) {
   auto p = parse({"--weights", "foo=10"});
   ASSERT_EQ(p.outcome.action, ParseOutcome::Action::error);
-  for (Scenario s : kAllScenarios) EXPECT_NE(p.outcome.message.find(to_string(s)), std::string::npos) << p.outcome.message;
+  for (Scenario s : kAllScenarios)
+    EXPECT_NE(p.outcome.message.find(to_string(s)), std::string::npos) << p.outcome.message;
   auto env = parse({}, {"MULTITIER_WEIGHTS=foo=10"});
-  EXPECT_NE(env.outcome.message.find("MULTITIER_WEIGHTS: "), std::string::npos) << env.outcome.message;
+  EXPECT_NE(env.outcome.message.find("MULTITIER_WEIGHTS: "), std::string::npos)
+      << env.outcome.message;
 }
 
 TEST(Options, HeadersFromFlagsAndFromTheEnvironment) {
   auto flags = parse({"--header", "Authorization: Bearer s3cret", "--header", "X-Team:blue"});
   ASSERT_EQ(flags.outcome.action, ParseOutcome::Action::run) << flags.outcome.message;
-  EXPECT_EQ(flags.options.headers, (std::vector<std::string>{"Authorization: Bearer s3cret", "X-Team: blue"}));
-  auto env = parse({}, {"MULTITIER_HEADERS=X-A: 1\nX-B: two words\n", "MULTITIER_SECRET_HEADERS=X-B, x-c"});
+  EXPECT_EQ(flags.options.headers,
+            (std::vector<std::string>{"Authorization: Bearer s3cret", "X-Team: blue"}));
+  auto env = parse(
+      {}, {"MULTITIER_HEADERS=X-A: 1\nX-B: two words\n", "MULTITIER_SECRET_HEADERS=X-B, x-c"});
   ASSERT_EQ(env.outcome.action, ParseOutcome::Action::run) << env.outcome.message;
   EXPECT_EQ(env.options.headers, (std::vector<std::string>{"X-A: 1", "X-B: two words"}));
   EXPECT_EQ(env.options.secret_headers, (std::vector<std::string>{"x-b", "x-c"}));
@@ -146,25 +156,29 @@ TEST(Options, SecretHeaderValuesAreRedacted) {
                   "--header", "X-Team: blue", "--secret-header", "x-api-key"});
   ASSERT_EQ(p.outcome.action, ParseOutcome::Action::run) << p.outcome.message;
   const auto secrets = secret_values(p.options);
-  const std::string text = redact("got Bearer s3cret-token, then s3cret-token alone, k-123 and blue", secrets);
+  const std::string text =
+      redact("got Bearer s3cret-token, then s3cret-token alone, k-123 and blue", secrets);
   EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
   EXPECT_EQ(text.find("k-123"), std::string::npos) << text;
   EXPECT_NE(text.find("blue"), std::string::npos) << text;
   EXPECT_EQ(shown_headers(p.options),
-            (std::vector<std::string>{"Authorization: [redacted]", "X-Api-Key: [redacted]", "X-Team: blue"}));
+            (std::vector<std::string>{"Authorization: [redacted]", "X-Api-Key: [redacted]",
+                                      "X-Team: blue"}));
 }
 
 TEST(Options, TargetProblemsSayWhatIsWrong) {
   EXPECT_EQ(target_problem("http://127.0.0.1:4110"), "");
   EXPECT_EQ(target_problem("http://[::1]:80/x"), "");
-  EXPECT_NE(target_problem("https://127.0.0.1:4110").find("https is not supported"), std::string::npos);
+  EXPECT_NE(target_problem("https://127.0.0.1:4110").find("https is not supported"),
+            std::string::npos);
   EXPECT_NE(target_problem("127.0.0.1:4110").find("not an http:// URL"), std::string::npos);
   EXPECT_NE(target_problem("http://127.0.0.1:99999").find("bad port"), std::string::npos);
   EXPECT_NE(target_problem("http://:80").find("no host"), std::string::npos);
   EXPECT_NE(target_problem("http://10.0.0.1:4110").find("loopback"), std::string::npos);
   auto p = parse({"--gateway", "https://127.0.0.1:4110"});
   ASSERT_EQ(p.outcome.action, ParseOutcome::Action::error);
-  EXPECT_NE(p.outcome.message.find("--gateway: https is not supported"), std::string::npos) << p.outcome.message;
+  EXPECT_NE(p.outcome.message.find("--gateway: https is not supported"), std::string::npos)
+      << p.outcome.message;
 }
 
 TEST(Options, WeightsParseInOrder) {
@@ -176,11 +190,13 @@ TEST(Options, WeightsParseInOrder) {
 }
 
 TEST(Options, OnlyLoopbackTargets) {
-  for (auto url : {"http://127.0.0.1:4110", "http://127.1.2.3", "http://localhost:80/x", "http://[::1]:4110"}) {
+  for (auto url : {"http://127.0.0.1:4110", "http://127.1.2.3", "http://localhost:80/x",
+                   "http://[::1]:4110"}) {
     EXPECT_TRUE(is_loopback_url(url)) << url;
   }
-  for (auto url : {"http://10.0.0.1:4110", "http://127.0.0.1.example.com", "https://127.0.0.1", "http://[::2]:1",
-                   "http://localhost.evil:1", "http://1270.0.0.1", "ftp://127.0.0.1"}) {
+  for (auto url :
+       {"http://10.0.0.1:4110", "http://127.0.0.1.example.com", "https://127.0.0.1",
+        "http://[::2]:1", "http://localhost.evil:1", "http://1270.0.0.1", "ftp://127.0.0.1"}) {
     EXPECT_FALSE(is_loopback_url(url)) << url;
   }
 }

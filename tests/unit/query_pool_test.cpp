@@ -44,7 +44,8 @@ TEST(QueriesOption, GeneratedIsTheDefaultAndSeedTheAlternative) {
   EXPECT_EQ(o.queries, QuerySource::seed);
   ASSERT_EQ(parse({}, {"MULTITIER_QUERIES=seed"}, o).action, ParseOutcome::Action::run);
   EXPECT_EQ(o.queries, QuerySource::seed);
-  ASSERT_EQ(parse({"--queries=generated"}, {"MULTITIER_QUERIES=seed"}, o).action, ParseOutcome::Action::run);
+  ASSERT_EQ(parse({"--queries=generated"}, {"MULTITIER_QUERIES=seed"}, o).action,
+            ParseOutcome::Action::run);
   EXPECT_EQ(o.queries, QuerySource::generated) << "the command line wins";
 }
 
@@ -52,34 +53,42 @@ TEST(QueriesOption, ABadValueNamesWhereItCameFrom) {
   Options o;
   ParseOutcome flag = parse({"--queries", "all"}, {}, o);
   ASSERT_EQ(flag.action, ParseOutcome::Action::error);
-  EXPECT_NE(flag.message.find("--queries: must be generated or seed, not 'all'"), std::string::npos) << flag.message;
+  EXPECT_NE(flag.message.find("--queries: must be generated or seed, not 'all'"), std::string::npos)
+      << flag.message;
   ParseOutcome env = parse({}, {"MULTITIER_QUERIES=Seed"}, o);
   ASSERT_EQ(env.action, ParseOutcome::Action::error);
-  EXPECT_NE(env.message.find("MULTITIER_QUERIES: must be generated or seed"), std::string::npos) << env.message;
+  EXPECT_NE(env.message.find("MULTITIER_QUERIES: must be generated or seed"), std::string::npos)
+      << env.message;
 }
 
 TEST(RosterOption, CorpusNeedsAReadableRosterFile) {
   Options o;
   ParseOutcome missing = parse({"--roster", "corpus"}, {}, o);
   ASSERT_EQ(missing.action, ParseOutcome::Action::error);
-  EXPECT_NE(missing.message.find("--roster: corpus needs --roster-file PATH"), std::string::npos) << missing.message;
-  ParseOutcome unreadable = parse({"--roster", "corpus", "--roster-file", "/nonexistent/workers.jsonl"}, {}, o);
+  EXPECT_NE(missing.message.find("--roster: corpus needs --roster-file PATH"), std::string::npos)
+      << missing.message;
+  ParseOutcome unreadable =
+      parse({"--roster", "corpus", "--roster-file", "/nonexistent/workers.jsonl"}, {}, o);
   ASSERT_EQ(unreadable.action, ParseOutcome::Action::error);
-  EXPECT_NE(unreadable.message.find("--roster-file: cannot read '/nonexistent/workers.jsonl'"), std::string::npos)
+  EXPECT_NE(unreadable.message.find("--roster-file: cannot read '/nonexistent/workers.jsonl'"),
+            std::string::npos)
       << unreadable.message;
   ParseOutcome bad = parse({"--roster", "answers"}, {}, o);
   ASSERT_EQ(bad.action, ParseOutcome::Action::error);
-  EXPECT_NE(bad.message.find("--roster: must be seed or corpus, not 'answers'"), std::string::npos) << bad.message;
+  EXPECT_NE(bad.message.find("--roster: must be seed or corpus, not 'answers'"), std::string::npos)
+      << bad.message;
 
   const std::string file = ::testing::TempDir() + "query_pool_test_workers.jsonl";
   std::ofstream(file) << R"({"id":"w-1","name":"Ana Diaz","status":"active"})" << '\n';
-  ASSERT_EQ(parse({}, {"MULTITIER_ROSTER=corpus", ("MULTITIER_ROSTER_FILE=" + file).c_str()}, o).action,
-            ParseOutcome::Action::run);
+  ASSERT_EQ(
+      parse({}, {"MULTITIER_ROSTER=corpus", ("MULTITIER_ROSTER_FILE=" + file).c_str()}, o).action,
+      ParseOutcome::Action::run);
   EXPECT_EQ(o.roster, RosterSource::corpus);
   EXPECT_EQ(o.roster_file, file);
   std::remove(file.c_str());
   // With the seed's roster the file is not read (scripts/run.sh always names its corpus).
-  ASSERT_EQ(parse({"--roster-file", "/nonexistent/workers.jsonl"}, {}, o).action, ParseOutcome::Action::run);
+  ASSERT_EQ(parse({"--roster-file", "/nonexistent/workers.jsonl"}, {}, o).action,
+            ParseOutcome::Action::run);
   EXPECT_EQ(o.roster, RosterSource::seed);
 }
 
@@ -111,11 +120,15 @@ TEST(PoolSettings, EveryReporterShowsThem) {
     return out.str();
   };
   const std::string console = written("console");
-  EXPECT_NE(console.find("queries generated · roster corpus (data/workers-100000.jsonl)"), std::string::npos) << console;
+  EXPECT_NE(console.find("queries generated · roster corpus (data/workers-100000.jsonl)"),
+            std::string::npos)
+      << console;
   const std::string junit = written("junit");
-  EXPECT_NE(junit.find(R"(<property name="queries" value="generated"/>)"), std::string::npos) << junit;
+  EXPECT_NE(junit.find(R"(<property name="queries" value="generated"/>)"), std::string::npos)
+      << junit;
   EXPECT_NE(junit.find(R"(<property name="roster" value="corpus"/>)"), std::string::npos) << junit;
-  EXPECT_NE(junit.find(R"(<property name="roster_file" value="data/workers-100000.jsonl"/>)"), std::string::npos);
+  EXPECT_NE(junit.find(R"(<property name="roster_file" value="data/workers-100000.jsonl"/>)"),
+            std::string::npos);
   rapidjson::Document json;
   json.Parse(written("json").c_str());
   ASSERT_TRUE(json.IsObject() && json.HasMember("settings"));
@@ -134,7 +147,12 @@ class NumberedPool final : public QueryPool {
   explicit NumberedPool(std::size_t size) : size_(size) {}
   std::size_t size() const override { return size_; }
   QuerySpec at(std::uint64_t index) const override {
-    return {"Pooled query " + std::to_string(index) + " Welder in Flint MI", "Welder", "Flint", "MI", "", 1};
+    return {"Pooled query " + std::to_string(index) + " Welder in Flint MI",
+            "Welder",
+            "Flint",
+            "MI",
+            "",
+            1};
   }
 
  private:
@@ -186,7 +204,8 @@ std::vector<std::string> first_texts(Scenario scenario, const ScenarioContext& c
   }
   std::vector<std::string> texts;
   const auto sent = received(server);
-  for (std::size_t i = 0; i < sent.size(); i += requests_per_run) texts.push_back(text(sent[i].body, "query_text"));
+  for (std::size_t i = 0; i < sent.size(); i += requests_per_run)
+    texts.push_back(text(sent[i].body, "query_text"));
   return texts;
 }
 
@@ -194,14 +213,16 @@ TEST(PoolDraws, ColdSearchesDrawFromTheWholePool) {
   const NumberedPool pool(100'000);
   const ScenarioContext c = context_with(&pool);
   const std::vector<std::pair<Scenario, std::vector<unit::ScriptStep>>> cases = {
-      {Scenario::cold_search_email, {kThree}}, {Scenario::profile_swap, {kThree, kOther}},
+      {Scenario::cold_search_email, {kThree}},
+      {Scenario::profile_swap, {kThree, kOther}},
       {Scenario::sms_validate, {kOneHit}}};
   for (const auto& [scenario, script] : cases) {
     const auto texts = first_texts(scenario, c, 40, script);
     ASSERT_EQ(texts.size(), 40u) << to_string(scenario);
     std::set<long> indices;
     for (const std::string& t : texts) {
-      EXPECT_EQ(t, pool.at(static_cast<std::uint64_t>(pooled_index(t))).text) << to_string(scenario);
+      EXPECT_EQ(t, pool.at(static_cast<std::uint64_t>(pooled_index(t))).text)
+          << to_string(scenario);
       indices.insert(pooled_index(t));
     }
     EXPECT_GT(indices.size(), 35u) << "40 draws over 100,000 texts rarely repeat";
@@ -213,11 +234,18 @@ TEST(PoolDraws, WithoutAPoolTheSeedsThirtyAreUsed) {
   const ScenarioContext c = context_with(nullptr);
   const auto& seed = *c.queries;
   for (const std::string& t : first_texts(Scenario::cold_search_email, c, 20, {kThree})) {
-    EXPECT_NE(std::find_if(seed.begin(), seed.end(), [&](const QuerySpec& q) { return q.text == t; }), seed.end()) << t;
+    EXPECT_NE(
+        std::find_if(seed.begin(), seed.end(), [&](const QuerySpec& q) { return q.text == t; }),
+        seed.end())
+        << t;
   }
   // repeat_cache keeps the seed's plain text, as the seed harness sent it.
-  for (const std::string& t : first_texts(Scenario::repeat_cache, c, 5, {kThree, kThree, kThree, kThree, kThree})) {
-    EXPECT_NE(std::find_if(seed.begin(), seed.end(), [&](const QuerySpec& q) { return q.text == t; }), seed.end()) << t;
+  for (const std::string& t :
+       first_texts(Scenario::repeat_cache, c, 5, {kThree, kThree, kThree, kThree, kThree})) {
+    EXPECT_NE(
+        std::find_if(seed.begin(), seed.end(), [&](const QuerySpec& q) { return q.text == t; }),
+        seed.end())
+        << t;
   }
 }
 
@@ -251,7 +279,8 @@ TEST(PoolDraws, RepeatCacheMakesItsTextUniquePerRunWithAPool) {
     const std::string tag = " [fresh-11-3-" + std::to_string(run + 1) + "]";
     ASSERT_TRUE(first.ends_with(tag)) << first;
     EXPECT_GE(pooled_index(first.substr(0, first.size() - tag.size())), 0) << first;
-    for (int i = 1; i < 5; ++i) EXPECT_EQ(text(sent[static_cast<std::size_t>(run * 5 + i)].body, "query_text"), first);
+    for (int i = 1; i < 5; ++i)
+      EXPECT_EQ(text(sent[static_cast<std::size_t>(run * 5 + i)].body, "query_text"), first);
   }
 }
 

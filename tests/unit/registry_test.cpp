@@ -237,7 +237,8 @@ TEST(EvaluateTest, AnInterruptedCaseFailsEveryVerdictWithTheReason) {
   judge(c, {}, 10);
   ASSERT_EQ(c.verdicts.size(), 1u);
   EXPECT_FALSE(c.verdicts[0].passed);
-  EXPECT_EQ(c.verdicts[0].reason, "interrupted by a signal after 3.2 s of 10.0 s: the figures are partial");
+  EXPECT_EQ(c.verdicts[0].reason,
+            "interrupted by a signal after 3.2 s of 10.0 s: the figures are partial");
   EXPECT_FALSE(c.passed());
   RunReport report;
   report.cases.push_back(c);
@@ -249,7 +250,8 @@ TEST(EvaluateTest, AnInterruptedCaseFailsEveryVerdictWithTheReason) {
 TEST(EvaluateTest, OnlyACaseWithNoRunFailsTheScenariosThatNeverRan) {
   CaseReport mix;
   mix.mix = true;
-  mix.weights = {{Scenario::cold_search_email, 1}, {Scenario::repeat_cache, 1}, {Scenario::sms_validate, 0}};
+  mix.weights = {
+      {Scenario::cold_search_email, 1}, {Scenario::repeat_cache, 1}, {Scenario::sms_validate, 0}};
   mix.registry.record(one_run(Scenario::cold_search_email, true));
   judge(mix, {}, 0);
   ASSERT_EQ(mix.verdicts.size(), 1u);

@@ -42,8 +42,8 @@ struct CorpusRoster {
   std::unique_ptr<InMemoryWorkerLookup> lookup = load();
   EmailValidator email{*lookup};
   FillValidator fill{*lookup};
-  std::vector<QuerySpec> queries = {
-      {"Need 2 Loaders in Aurora IL for Beacon Freight", "Loaders", "Aurora", "IL", "Beacon Freight", 2}};
+  std::vector<QuerySpec> queries = {{"Need 2 Loaders in Aurora IL for Beacon Freight", "Loaders",
+                                     "Aurora", "IL", "Beacon Freight", 2}};
 
   static std::unique_ptr<InMemoryWorkerLookup> load() {
     const std::string path = ::testing::TempDir() + "roster_answers_test_corpus.jsonl";
@@ -76,7 +76,8 @@ Outcome run(Scenario scenario, std::vector<ScriptStep> script, int min_results =
   return {std::move(r), received(server)};
 }
 
-void expect_validator_failure(const Outcome& r, const std::string& step, const std::string& reason) {
+void expect_validator_failure(const Outcome& r, const std::string& step,
+                              const std::string& reason) {
   EXPECT_FALSE(r.result.success);
   EXPECT_EQ(r.result.failed_at, step);
   EXPECT_EQ(r.result.failure.kind, FailureKind::validator);
@@ -90,10 +91,10 @@ TEST(RosterFromAnswers, ColdSearchEmailDraftsToTheTopHit) {
   EXPECT_EQ(good.result.validator, ValidationCategory::pass);
   EXPECT_EQ(step_names(good.result), (std::vector<std::string>{"search", "email_validate"}));
 
-  expect_validator_failure(run(Scenario::cold_search_email, {search_answer({"w-3", "w-1"})}), "email_validate",
-                           "is inactive, not active");
-  expect_validator_failure(run(Scenario::cold_search_email, {search_answer({"w-404", "w-1"})}), "email_validate",
-                           "\"w-404\": unknown");
+  expect_validator_failure(run(Scenario::cold_search_email, {search_answer({"w-3", "w-1"})}),
+                           "email_validate", "is inactive, not active");
+  expect_validator_failure(run(Scenario::cold_search_email, {search_answer({"w-404", "w-1"})}),
+                           "email_validate", "\"w-404\": unknown");
 }
 
 TEST(RosterFromAnswers, ColdSearchEmailNeedsAHitWhateverMinResultsSays) {
@@ -115,11 +116,14 @@ TEST(RosterFromAnswers, SmsGoesToTheTopHit) {
 
 TEST(RosterFromAnswers, SurgeProposesTheTopTwoHitsForTheQuerysPlace) {
   // The third hit is from another city: only the top two are proposed.
-  Outcome good = run(Scenario::surge_fill_validate, {search_answer({"w-1", "w-2", "w-4"}), recorded()});
+  Outcome good =
+      run(Scenario::surge_fill_validate, {search_answer({"w-1", "w-2", "w-4"}), recorded()});
   EXPECT_TRUE(good.result.success) << good.result.failed_at << ": " << good.result.failure.message;
-  EXPECT_EQ(step_names(good.result), (std::vector<std::string>{"search", "fill_validate", "playbook_record"}));
+  EXPECT_EQ(step_names(good.result),
+            (std::vector<std::string>{"search", "fill_validate", "playbook_record"}));
   ASSERT_EQ(good.sent.size(), 2u);
-  EXPECT_EQ(text(good.sent[1].body, "query_text"), "Need 2 Loaders in Aurora IL for Beacon Freight");
+  EXPECT_EQ(text(good.sent[1].body, "query_text"),
+            "Need 2 Loaders in Aurora IL for Beacon Freight");
   EXPECT_EQ(text(good.sent[1].body, "answer_id"), "w-1");
   EXPECT_EQ(text(good.sent[1].body, "role"), "Loaders") << "the filled worker's role";
 }
@@ -143,7 +147,8 @@ TEST(RosterFromAnswers, SurgeNeedsTwoHits) {
   Outcome r = run(Scenario::surge_fill_validate, {search_answer({"w-1"}), recorded()});
   EXPECT_EQ(r.result.failed_at, "no_results");
   EXPECT_EQ(r.result.failure.kind, FailureKind::contract);
-  EXPECT_NE(r.result.failure.message.find("wanted at least 2"), std::string::npos) << r.result.failure.message;
+  EXPECT_NE(r.result.failure.message.find("wanted at least 2"), std::string::npos)
+      << r.result.failure.message;
   EXPECT_EQ(r.sent.size(), 1u);
 }
 

@@ -46,7 +46,8 @@ ScenarioContext seed_context() {
 }
 
 // One result: a valid answer for every k the scenarios ask (1, 3, 5), and JSON for a record.
-const ScriptStep kAnswer{http_response(200, R"({"results":[{"id":"w-1","distance":0.1,"corpus":"workers"}]})")};
+const ScriptStep kAnswer{
+    http_response(200, R"({"results":[{"id":"w-1","distance":0.1,"corpus":"workers"}]})")};
 const ScriptStep kStatus500{http_response(500, R"({"error":"scripted"})")};
 
 RunPlan plan_for(const std::string& url, std::vector<std::pair<Scenario, int>> weights) {
@@ -81,7 +82,8 @@ RunPlan stress_plan(const std::string& url, std::chrono::milliseconds duration, 
 
 // Runs the plan on another thread. A run still going after `bound` is stopped and fails the
 // test, so a runner that misses its end condition fails instead of hanging the suite.
-RunOutcome run_bounded(const RunPlan& plan, std::atomic<bool>& stop, std::chrono::seconds bound = 30s) {
+RunOutcome run_bounded(const RunPlan& plan, std::atomic<bool>& stop,
+                       std::chrono::seconds bound = 30s) {
   auto running = std::async(std::launch::async, [&] { return run_plan(plan, stop); });
   if (running.wait_for(bound) != std::future_status::ready) {
     ADD_FAILURE() << "run_plan did not end within " << bound.count() << " s; stopping it";
@@ -97,17 +99,20 @@ RunOutcome run_bounded(const RunPlan& plan) {
 
 // Raises `stop` once the server has seen `requests` requests (or after 10 s, so a run that
 // sends nothing still ends).
-std::thread stop_after(const ScriptedServer& server, std::size_t requests, std::atomic<bool>& stop) {
+std::thread stop_after(const ScriptedServer& server, std::size_t requests,
+                       std::atomic<bool>& stop) {
   return std::thread([&server, requests, &stop] {
     const auto give_up = Clock::now() + 10s;
-    while (server.requests().size() < requests && Clock::now() < give_up) std::this_thread::sleep_for(2ms);
+    while (server.requests().size() < requests && Clock::now() < give_up)
+      std::this_thread::sleep_for(2ms);
     stop = true;
   });
 }
 
 TEST(RunPlan, IterationsRunExactlyThatManyScenarios) {
   ScriptedServer server({kAnswer});
-  RunOutcome outcome = run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 7, 3, 1));
+  RunOutcome outcome =
+      run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 7, 3, 1));
   const ScenarioStats& cold = outcome.registry.stats(Scenario::cold_search_email);
   EXPECT_EQ(cold.runs, 7u);
   EXPECT_EQ(cold.failures, 0u) << (cold.errors.empty() ? "" : cold.errors[0].message);
@@ -147,7 +152,8 @@ TEST(RunPlan, EveryRequestOfAMixedRunReachesTheServerOnce) {
 
 TEST(RunPlan, VusNeverOutnumberTheIterations) {
   ScriptedServer server({kAnswer});
-  RunOutcome outcome = run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 3, 8, 4));
+  RunOutcome outcome =
+      run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 3, 8, 4));
   EXPECT_EQ(outcome.vus, 3);
   EXPECT_EQ(outcome.threads, 3) << "never more threads than VUs";
   EXPECT_EQ(outcome.registry.total_runs(), 3u);
@@ -156,7 +162,8 @@ TEST(RunPlan, VusNeverOutnumberTheIterations) {
 
 TEST(RunPlan, DefaultThreadsAreOnePerTwoCoresCappedByTheVus) {
   ScriptedServer server({kAnswer});
-  RunOutcome outcome = run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 4, 2, 0));
+  RunOutcome outcome =
+      run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 4, 2, 0));
   EXPECT_EQ(outcome.vus, 2);
   EXPECT_EQ(outcome.threads, std::min(default_loop_threads(), 2));
   EXPECT_EQ(outcome.registry.total_runs(), 4u);
@@ -184,7 +191,8 @@ TEST(RunPlan, WarmupRunsAreNotCounted) {
   plan.warmup = 1s;
   RunOutcome outcome = run_bounded(plan);
   EXPECT_FALSE(outcome.interrupted);
-  EXPECT_GT(server.requests().size(), outcome.registry.total_runs()) << "runs ended in the warm-up were sent";
+  EXPECT_GT(server.requests().size(), outcome.registry.total_runs())
+      << "runs ended in the warm-up were sent";
   EXPECT_GE(outcome.registry.total_runs(), 1u);
 }
 
@@ -211,7 +219,8 @@ TEST(RunPlan, StopEndsAnIterationsRunEarly) {
   ScriptedServer server({slow});
   std::atomic<bool> stop{false};
   std::thread raiser = stop_after(server, 3, stop);
-  RunOutcome outcome = run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 400, 1, 1), stop);
+  RunOutcome outcome =
+      run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 400, 1, 1), stop);
   raiser.join();
   EXPECT_TRUE(outcome.interrupted);
   EXPECT_LT(outcome.registry.total_runs(), 400u);
@@ -223,7 +232,8 @@ TEST(RunPlan, StopEndsAnIterationsRunEarly) {
 TEST(RunPlan, StopRaisedBeforeTheRunSendsNothing) {
   ScriptedServer server({kAnswer});
   std::atomic<bool> stop{true};
-  RunOutcome outcome = run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 5, 2, 1), stop);
+  RunOutcome outcome =
+      run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 5, 2, 1), stop);
   EXPECT_TRUE(outcome.interrupted);
   EXPECT_EQ(outcome.registry.total_runs(), 0u);
   EXPECT_EQ(server.requests().size(), 0u);
@@ -248,7 +258,8 @@ TEST(RunPlan, PerThreadRegistriesMergeToExactTotals) {
   // registry must count each exactly once.
   ScriptedServer server({kAnswer, kStatus500, kAnswer, kStatus500, kAnswer, kStatus500, kAnswer,
                          kStatus500, kAnswer, kAnswer});
-  RunOutcome outcome = run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 10, 4, 2));
+  RunOutcome outcome =
+      run_bounded(iterations_plan(server.url(), Scenario::cold_search_email, 10, 4, 2));
   EXPECT_EQ(outcome.threads, 2);
   EXPECT_EQ(outcome.vus, 4);
   const ScenarioStats& cold = outcome.registry.stats(Scenario::cold_search_email);

@@ -24,7 +24,9 @@ inline constexpr std::uint64_t kProbeNonce = 11;
 class ProbeVu {
  public:
   explicit ProbeVu(const ScriptedServer& server, std::uint64_t seed = 7)
-      : client_(server.url()), random_(seed), vu_{client_, random_, kProbeVuIndex, 0, kProbeNonce} {}
+      : client_(server.url()),
+        random_(seed),
+        vu_{client_, random_, kProbeVuIndex, 0, kProbeNonce} {}
   ScenarioResult run(Scenario scenario, const ScenarioContext& context) {
     return sync_wait(run_scenario(scenario, context, vu_));
   }
@@ -40,13 +42,16 @@ inline ScriptStep search_answer(const std::vector<std::string>& ids, int boosted
   std::string body = R"({"results":[)";
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (i) body += ',';
-    body += R"({"id":")" + ids[i] + R"(","distance":0.)" + std::to_string(i + 1) + R"(,"corpus":"workers"})";
+    body += R"({"id":")" + ids[i] + R"(","distance":0.)" + std::to_string(i + 1) +
+            R"(,"corpus":"workers"})";
   }
   body += "],\"playbook_boosted\":" + std::to_string(boosted) + "}";
   return {http_response(200, body)};
 }
 
-inline ScriptStep recorded() { return {http_response(200, R"({"recorded":true,"playbook_size":1})")}; }
+inline ScriptStep recorded() {
+  return {http_response(200, R"({"recorded":true,"playbook_size":1})")};
+}
 
 // A request the server read: its line without the HTTP version, and its JSON body.
 struct Sent {
@@ -67,7 +72,8 @@ inline std::vector<Sent> received(const ScriptedServer& server) {
 
 // A string member of a request body, or "<absent>".
 inline std::string text(const rapidjson::Value& body, const char* key) {
-  return body.IsObject() && body.HasMember(key) && body[key].IsString() ? body[key].GetString() : "<absent>";
+  return body.IsObject() && body.HasMember(key) && body[key].IsString() ? body[key].GetString()
+                                                                        : "<absent>";
 }
 
 // The step names of a result, in order.

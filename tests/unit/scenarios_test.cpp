@@ -95,17 +95,21 @@ std::string member(const rapidjson::Value& body, const char* key) {
   if (!body.IsObject() || !body.HasMember(key)) return "<absent>";
   const auto& v = body[key];
   if (v.IsString()) return v.GetString();
-  return v.IsBool() ? (v.GetBool() ? "true" : "false") : v.IsInt() ? std::to_string(v.GetInt()) : "<other>";
+  return v.IsBool()  ? (v.GetBool() ? "true" : "false")
+         : v.IsInt() ? std::to_string(v.GetInt())
+                     : "<other>";
 }
 
 std::vector<std::string> strings(const rapidjson::Value& body, const char* key) {
   std::vector<std::string> out;
   if (!body.IsObject() || !body.HasMember(key) || !body[key].IsArray()) return out;
-  for (const auto& v : body[key].GetArray()) out.emplace_back(v.IsString() ? v.GetString() : "<not a string>");
+  for (const auto& v : body[key].GetArray())
+    out.emplace_back(v.IsString() ? v.GetString() : "<not a string>");
   return out;
 }
 
-void expect_passed(const ScenarioResult& r, Scenario scenario, const std::vector<std::string>& steps) {
+void expect_passed(const ScenarioResult& r, Scenario scenario,
+                   const std::vector<std::string>& steps) {
   EXPECT_EQ(r.scenario, scenario);
   EXPECT_TRUE(r.success) << r.failed_at << ": " << r.failure.message;
   EXPECT_EQ(r.failed_at, "");
@@ -123,7 +127,8 @@ void expect_search(const Sent& s, int k, bool use_playbook = false) {
   EXPECT_EQ(strings(s.body, "corpora"), std::vector<std::string>{"workers"});
   EXPECT_EQ(member(s.body, "use_playbook"), use_playbook ? "true" : "false");
   const std::string sent = member(s.body, "query_text");
-  auto q = std::find_if(pool.begin(), pool.end(), [&](const QuerySpec& p) { return sent.starts_with(p.text); });
+  auto q = std::find_if(pool.begin(), pool.end(),
+                        [&](const QuerySpec& p) { return sent.starts_with(p.text); });
   ASSERT_NE(q, pool.end()) << sent;
   EXPECT_EQ(member(s.body, "query_role"), q->role);
 }
@@ -136,7 +141,8 @@ void expect_record(const Sent& s, const Sent& search, const std::string& answer_
   EXPECT_EQ(strings(s.body, "tags"), std::vector<std::string>{"multitier-loadtest"});
 }
 
-ScenarioResult run(const ScriptedServer& server, Scenario scenario, const ScenarioContext& c = seed_context()) {
+ScenarioResult run(const ScriptedServer& server, Scenario scenario,
+                   const ScenarioContext& c = seed_context()) {
   return ProbeVu(server).run(scenario, c);
 }
 
@@ -155,7 +161,8 @@ TEST(ColdSearchEmail, PassesAndDraftsForARosterWorker) {
 // hit, so with --min-results 0 an empty answer is no failure.
 TEST(ColdSearchEmail, MinResultsZeroAcceptsAnEmptyAnswer) {
   ScriptedServer server({kEmpty});
-  expect_passed(run(server, Scenario::cold_search_email, wanting(0)), Scenario::cold_search_email, kColdSteps);
+  expect_passed(run(server, Scenario::cold_search_email, wanting(0)), Scenario::cold_search_email,
+                kColdSteps);
 }
 
 TEST(SurgeFillValidate, PassesAndRecordsTheTopResult) {
@@ -169,7 +176,8 @@ TEST(SurgeFillValidate, PassesAndRecordsTheTopResult) {
   expect_record(sent[1], sent[0], "c-1");
   // The role recorded is the filled roster worker's, so one of the seed's roles.
   const std::string role = member(sent[1].body, "role");
-  EXPECT_NE(std::find(pools::kRoles.begin(), pools::kRoles.end(), role), pools::kRoles.end()) << role;
+  EXPECT_NE(std::find(pools::kRoles.begin(), pools::kRoles.end(), role), pools::kRoles.end())
+      << role;
 }
 
 TEST(ProfileSwap, PassesAndExcludesTheFirstSearchIds) {
@@ -214,8 +222,8 @@ TEST(PlaybookRecordReplay, PassesWhenTheRecordedIdComesBackFirst) {
   ScriptedServer server({kTop, kRecorded, boosted, kTop, kRecorded, injected});
   ProbeVu vu(server);
   for (int i = 0; i < 2; ++i) {
-    expect_passed(vu.run(Scenario::playbook_record_replay, seed_context()), Scenario::playbook_record_replay,
-                  kReplaySteps);
+    expect_passed(vu.run(Scenario::playbook_record_replay, seed_context()),
+                  Scenario::playbook_record_replay, kReplaySteps);
   }
   auto sent = received(server);
   ASSERT_EQ(sent.size(), 6u);
@@ -256,7 +264,8 @@ TEST_P(ScenarioBreaks, AtTheRightStepInTheRightKind) {
   EXPECT_EQ(step_names(r), b.steps);
   // A broken step carries its failure; a check between steps leaves every step clean.
   ASSERT_FALSE(r.steps.empty());
-  EXPECT_EQ(r.steps.back().failure.kind, b.failed_at == b.steps.back() ? b.kind : FailureKind::none);
+  EXPECT_EQ(r.steps.back().failure.kind,
+            b.failed_at == b.steps.back() ? b.kind : FailureKind::none);
   EXPECT_EQ(server.requests().size(), b.requests);
 }
 
@@ -266,7 +275,8 @@ ScenarioContext wanting_none() { return wanting(0); }
 
 // A roster the validators' lookup does not know: a seed-style draft naming its worker fails E10.
 ScenarioContext ghost_roster() {
-  static const std::vector<WorkerRecord> ghosts = {{"ghost-1", "Ghost One", "active", "Detroit", "MI", "Loaders"}};
+  static const std::vector<WorkerRecord> ghosts = {
+      {"ghost-1", "Ghost One", "active", "Detroit", "MI", "Loaders"}};
   ScenarioContext c = seed_context();
   c.roster = &ghosts;
   return c;
@@ -285,57 +295,199 @@ using K = FailureKind;
 INSTANTIATE_TEST_SUITE_P(
     Scripted, ScenarioBreaks,
     ::testing::Values(
-        Broken{"ColdSearchEmptyIsNoResults", S::cold_search_email, {kEmpty}, "no_results", K::contract,
-               {"search"}, 1, "returned 0 results"},
-        Broken{"ColdSearchStatus500", S::cold_search_email, {status(500)}, "search", K::http_status,
-               {"search"}, 1, "POST /v1/matrix/search: status 500"},
-        Broken{"ColdSearchHonoursMinResults", S::cold_search_email, {kTop}, "no_results", K::contract,
-               {"search"}, 1, "wanted at least 4", wanting_four},
-        Broken{"ColdSearchDraftForAGhost", S::cold_search_email, {kTop}, "email_validate", K::validator,
-               kColdSteps, 1, "fail-consistency", ghost_roster},
-        Broken{"SurgeEmptyRecordsNothing", S::surge_fill_validate, {kEmpty}, "no_results", K::contract,
-               {"search"}, 1, "wanted at least 1", wanting_none},
-        Broken{"SurgeRosterWithoutAPairRecordsNothing", S::surge_fill_validate, {kTop, kRecorded},
-               "no_matching_worker_pair", K::validator, {"search"}, 1, "roster has no partner", lone_roster},
-        Broken{"SurgeRecordStatus500", S::surge_fill_validate, {kTop, status(500)}, "playbook_record",
-               K::http_status, kSurgeSteps, 2, "POST /v1/matrix/playbooks/record: status 500"},
-        Broken{"SurgeRecordNotJson", S::surge_fill_validate, {kTop, answer("recorded")}, "playbook_record",
-               K::bad_json, kSurgeSteps, 2, "POST /v1/matrix/playbooks/record: bad JSON"},
+        Broken{"ColdSearchEmptyIsNoResults",
+               S::cold_search_email,
+               {kEmpty},
+               "no_results",
+               K::contract,
+               {"search"},
+               1,
+               "returned 0 results"},
+        Broken{"ColdSearchStatus500",
+               S::cold_search_email,
+               {status(500)},
+               "search",
+               K::http_status,
+               {"search"},
+               1,
+               "POST /v1/matrix/search: status 500"},
+        Broken{"ColdSearchHonoursMinResults",
+               S::cold_search_email,
+               {kTop},
+               "no_results",
+               K::contract,
+               {"search"},
+               1,
+               "wanted at least 4",
+               wanting_four},
+        Broken{"ColdSearchDraftForAGhost",
+               S::cold_search_email,
+               {kTop},
+               "email_validate",
+               K::validator,
+               kColdSteps,
+               1,
+               "fail-consistency",
+               ghost_roster},
+        Broken{"SurgeEmptyRecordsNothing",
+               S::surge_fill_validate,
+               {kEmpty},
+               "no_results",
+               K::contract,
+               {"search"},
+               1,
+               "wanted at least 1",
+               wanting_none},
+        Broken{"SurgeRosterWithoutAPairRecordsNothing",
+               S::surge_fill_validate,
+               {kTop, kRecorded},
+               "no_matching_worker_pair",
+               K::validator,
+               {"search"},
+               1,
+               "roster has no partner",
+               lone_roster},
+        Broken{"SurgeRecordStatus500",
+               S::surge_fill_validate,
+               {kTop, status(500)},
+               "playbook_record",
+               K::http_status,
+               kSurgeSteps,
+               2,
+               "POST /v1/matrix/playbooks/record: status 500"},
+        Broken{"SurgeRecordNotJson",
+               S::surge_fill_validate,
+               {kTop, answer("recorded")},
+               "playbook_record",
+               K::bad_json,
+               kSurgeSteps,
+               2,
+               "POST /v1/matrix/playbooks/record: bad JSON"},
         // The client checks exclude_ids itself, so an overlap is a contract failure of the swap
         // search; the scenario's own swap_overlap_detected check never sees it.
-        Broken{"SwapOverlapIsCaughtByTheSwapSearch", S::profile_swap,
-               {kTop, answer(search_answer({{"c-2", 0.2}, {"c-5", 0.5}, {"c-6", 0.6}}))}, "search_swap",
-               K::contract, kSwapSteps, 2, "excluded_id"},
-        Broken{"SwapShort", S::profile_swap, {kTop, answer(search_answer({{"c-4", 0.4}, {"c-5", 0.5}}))},
-               "swap_short", K::contract, kSwapSteps, 2, "swap returned 2 results, want k=3"},
-        Broken{"SwapStatus503", S::profile_swap, {kTop, status(503)}, "search_swap", K::http_status,
-               kSwapSteps, 2, "status 503"},
-        Broken{"SwapOriginalEmpty", S::profile_swap, {kEmpty}, "no_results", K::contract,
-               {"search_original"}, 1, "wanted at least 1", wanting_none},
-        Broken{"RepeatThirdAnswerDiffers", S::repeat_cache, {kTop, kTop, kOne}, "repeat_mismatch", K::contract,
-               {"search_0", "search_1", "search_2"}, 3, "search_2 answered differently"},
-        Broken{"RepeatDistanceDiffers", S::repeat_cache,
-               {kTop, answer(search_answer({{"c-1", 0.1}, {"c-2", 0.2}, {"c-3", 0.35}}))}, "repeat_mismatch",
-               K::contract, {"search_0", "search_1"}, 2, "search_1 answered differently"},
-        Broken{"RepeatFourthStatus500", S::repeat_cache, {kTop, kTop, kTop, status(500)}, "search_3",
-               K::http_status, {"search_0", "search_1", "search_2", "search_3"}, 4, "status 500"},
-        Broken{"SmsStatus503", S::sms_validate, {status(503)}, "search", K::http_status, {"search"}, 1,
+        Broken{"SwapOverlapIsCaughtByTheSwapSearch",
+               S::profile_swap,
+               {kTop, answer(search_answer({{"c-2", 0.2}, {"c-5", 0.5}, {"c-6", 0.6}}))},
+               "search_swap",
+               K::contract,
+               kSwapSteps,
+               2,
+               "excluded_id"},
+        Broken{"SwapShort",
+               S::profile_swap,
+               {kTop, answer(search_answer({{"c-4", 0.4}, {"c-5", 0.5}}))},
+               "swap_short",
+               K::contract,
+               kSwapSteps,
+               2,
+               "swap returned 2 results, want k=3"},
+        Broken{"SwapStatus503",
+               S::profile_swap,
+               {kTop, status(503)},
+               "search_swap",
+               K::http_status,
+               kSwapSteps,
+               2,
                "status 503"},
-        Broken{"SmsDraftForAGhost", S::sms_validate, {kOne}, "sms_validate", K::validator,
-               kSmsSteps, 1, "fail-consistency", ghost_roster},
-        Broken{"SmsTwoResultsForK1", S::sms_validate, {answer(search_answer({{"c-1", 0.1}, {"c-2", 0.2}}))},
-               "search", K::contract, {"search"}, 1, "k_bound"},
-        Broken{"ReplayColdEmpty", S::playbook_record_replay, {kEmpty}, "no_results", K::contract,
-               {"cold_search"}, 1, "wanted at least 1", wanting_none},
-        Broken{"ReplayRecordStatus500", S::playbook_record_replay, {kTop, status(500)}, "playbook_record",
-               K::http_status, {"cold_search", "playbook_record"}, 2, "status 500"},
-        Broken{"ReplayOtherIdFirst", S::playbook_record_replay,
-               {kTop, kRecorded, answer(search_answer({{"c-2", 0.2}, {"c-1", 0.1}}, 1))}, "replay_not_first",
-               K::contract, kReplaySteps, 3, "replay put c-2 first, recorded answer was c-1"},
-        Broken{"ReplayEmpty", S::playbook_record_replay, {kTop, kRecorded, kEmpty}, "replay_not_first",
-               K::contract, kReplaySteps, 3, "replay put nothing first"},
-        Broken{"ReplayNotApplied", S::playbook_record_replay, {kTop, kRecorded, kTop}, "replay_not_applied",
-               K::contract, kReplaySteps, 3, "playbook_boosted + playbook_injected = 0"}),
+        Broken{"SwapOriginalEmpty",
+               S::profile_swap,
+               {kEmpty},
+               "no_results",
+               K::contract,
+               {"search_original"},
+               1,
+               "wanted at least 1",
+               wanting_none},
+        Broken{"RepeatThirdAnswerDiffers",
+               S::repeat_cache,
+               {kTop, kTop, kOne},
+               "repeat_mismatch",
+               K::contract,
+               {"search_0", "search_1", "search_2"},
+               3,
+               "search_2 answered differently"},
+        Broken{"RepeatDistanceDiffers",
+               S::repeat_cache,
+               {kTop, answer(search_answer({{"c-1", 0.1}, {"c-2", 0.2}, {"c-3", 0.35}}))},
+               "repeat_mismatch",
+               K::contract,
+               {"search_0", "search_1"},
+               2,
+               "search_1 answered differently"},
+        Broken{"RepeatFourthStatus500",
+               S::repeat_cache,
+               {kTop, kTop, kTop, status(500)},
+               "search_3",
+               K::http_status,
+               {"search_0", "search_1", "search_2", "search_3"},
+               4,
+               "status 500"},
+        Broken{"SmsStatus503",
+               S::sms_validate,
+               {status(503)},
+               "search",
+               K::http_status,
+               {"search"},
+               1,
+               "status 503"},
+        Broken{"SmsDraftForAGhost",
+               S::sms_validate,
+               {kOne},
+               "sms_validate",
+               K::validator,
+               kSmsSteps,
+               1,
+               "fail-consistency",
+               ghost_roster},
+        Broken{"SmsTwoResultsForK1",
+               S::sms_validate,
+               {answer(search_answer({{"c-1", 0.1}, {"c-2", 0.2}}))},
+               "search",
+               K::contract,
+               {"search"},
+               1,
+               "k_bound"},
+        Broken{"ReplayColdEmpty",
+               S::playbook_record_replay,
+               {kEmpty},
+               "no_results",
+               K::contract,
+               {"cold_search"},
+               1,
+               "wanted at least 1",
+               wanting_none},
+        Broken{"ReplayRecordStatus500",
+               S::playbook_record_replay,
+               {kTop, status(500)},
+               "playbook_record",
+               K::http_status,
+               {"cold_search", "playbook_record"},
+               2,
+               "status 500"},
+        Broken{"ReplayOtherIdFirst",
+               S::playbook_record_replay,
+               {kTop, kRecorded, answer(search_answer({{"c-2", 0.2}, {"c-1", 0.1}}, 1))},
+               "replay_not_first",
+               K::contract,
+               kReplaySteps,
+               3,
+               "replay put c-2 first, recorded answer was c-1"},
+        Broken{"ReplayEmpty",
+               S::playbook_record_replay,
+               {kTop, kRecorded, kEmpty},
+               "replay_not_first",
+               K::contract,
+               kReplaySteps,
+               3,
+               "replay put nothing first"},
+        Broken{"ReplayNotApplied",
+               S::playbook_record_replay,
+               {kTop, kRecorded, kTop},
+               "replay_not_applied",
+               K::contract,
+               kReplaySteps,
+               3,
+               "playbook_boosted + playbook_injected = 0"}),
     [](const ::testing::TestParamInfo<Broken>& info) { return info.param.name; });
 
 }  // namespace

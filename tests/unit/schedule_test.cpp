@@ -40,7 +40,8 @@ std::vector<double> arrivals(const RateCurve& curve, Arrivals kind, int thread =
 }
 
 // The union of every thread's schedule, sorted.
-std::vector<double> all_threads(const RateCurve& curve, Arrivals kind, int threads, std::uint64_t seed = 42) {
+std::vector<double> all_threads(const RateCurve& curve, Arrivals kind, int threads,
+                                std::uint64_t seed = 42) {
   std::vector<double> out;
   for (int j = 0; j < threads; ++j) {
     const auto mine = arrivals(curve, kind, j, threads, seed);
@@ -90,7 +91,8 @@ TEST(ParseStages, ReadsDecimalsSpacesAndCompoundDurations) {
 
 TEST(ParseStages, AcceptsAThousandStagesAndRefusesMore) {
   std::string text;
-  for (int i = 0; i < 1000; ++i) text += (i ? "," : "") + std::string("1s:") + std::to_string(i % 7);
+  for (int i = 0; i < 1000; ++i)
+    text += (i ? "," : "") + std::string("1s:") + std::to_string(i % 7);
   EXPECT_EQ(parse_stages(text).size(), 1000u);
   const std::string message = refusal(text + ",1s:1");
   EXPECT_NE(message.find("at most 1000 stages"), std::string::npos) << message;
@@ -102,25 +104,15 @@ TEST(ParseStages, RefusesEveryMalformedEntryNamingTheFlagAndTheEntry) {
     const char* text;
     const char* says;  // part of the reason
   };
-  for (const Bad& bad : {Bad{"30s", "no ':'"},
-                         Bad{"30s:10,1m", "no ':'"},
-                         Bad{"abc:10", "'abc:10'"},
-                         Bad{"30parsecs:10", "'30parsecs:10'"},
-                         Bad{"-5s:10", "'-5s:10'"},
-                         Bad{"25h:10", "'25h:10'"},  // a stage lasts at most a day
-                         Bad{"0s:10", "more than 0"},
-                         Bad{"0ms:10", "more than 0"},
-                         Bad{"30s:-1", "at least 0"},
-                         Bad{"30s:-0.5", "at least 0"},
-                         Bad{"30s:nan", "at least 0"},
-                         Bad{"30s:NaN", "at least 0"},
-                         Bad{"30s:inf", "at least 0"},
-                         Bad{"30s:", "at least 0"},
-                         Bad{"30s:ten", "at least 0"},
-                         Bad{"30s:10x", "at least 0"},
-                         Bad{"30s:1e999", "at least 0"},
-                         Bad{"", "no stage"},
-                         Bad{" , ,", "no stage"}}) {
+  for (const Bad& bad :
+       {Bad{"30s", "no ':'"}, Bad{"30s:10,1m", "no ':'"}, Bad{"abc:10", "'abc:10'"},
+        Bad{"30parsecs:10", "'30parsecs:10'"}, Bad{"-5s:10", "'-5s:10'"},
+        Bad{"25h:10", "'25h:10'"},  // a stage lasts at most a day
+        Bad{"0s:10", "more than 0"}, Bad{"0ms:10", "more than 0"}, Bad{"30s:-1", "at least 0"},
+        Bad{"30s:-0.5", "at least 0"}, Bad{"30s:nan", "at least 0"}, Bad{"30s:NaN", "at least 0"},
+        Bad{"30s:inf", "at least 0"}, Bad{"30s:", "at least 0"}, Bad{"30s:ten", "at least 0"},
+        Bad{"30s:10x", "at least 0"}, Bad{"30s:1e999", "at least 0"}, Bad{"", "no stage"},
+        Bad{" , ,", "no stage"}}) {
     const std::string message = refusal(bad.text);
     ASSERT_FALSE(message.empty()) << "accepted '" << bad.text << "'";
     EXPECT_EQ(message.rfind("--stages: ", 0), 0u) << message;
@@ -333,7 +325,8 @@ TEST(ArrivalSchedule, UniformThreadsTogetherGiveTheOneThreadSchedule) {
 
 TEST(ArrivalSchedule, UniformIgnoresTheSeed) {
   const RateCurve curve(0, parse_stages("4s:400"));
-  EXPECT_EQ(arrivals(curve, Arrivals::uniform, 0, 1, 1), arrivals(curve, Arrivals::uniform, 0, 1, 999));
+  EXPECT_EQ(arrivals(curve, Arrivals::uniform, 0, 1, 1),
+            arrivals(curve, Arrivals::uniform, 0, 1, 999));
 }
 
 TEST(ArrivalSchedule, PoissonGapsAreExponentialWithTheMeanOfTheRate) {

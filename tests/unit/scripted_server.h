@@ -27,11 +27,11 @@
 namespace multitier::unit {
 
 struct ScriptStep {
-  std::string response;        // raw bytes written back ("HTTP/1.1 200 OK\r\n...")
-  int delay_ms = 0;            // wait this long before answering (interrupted by shutdown)
-  bool close_after = false;    // close the connection after writing `response` (or instead of
-                               // answering, when `response` is empty)
-  bool reset = false;          // instead of answering, reset the connection (RST, SO_LINGER 0)
+  std::string response;      // raw bytes written back ("HTTP/1.1 200 OK\r\n...")
+  int delay_ms = 0;          // wait this long before answering (interrupted by shutdown)
+  bool close_after = false;  // close the connection after writing `response` (or instead of
+                             // answering, when `response` is empty)
+  bool reset = false;        // instead of answering, reset the connection (RST, SO_LINGER 0)
 };
 
 // A complete response with a Content-Length header.

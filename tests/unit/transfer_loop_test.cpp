@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "multitier/contract/gateway_client.h"
-#include "multitier/net/http_client.h"
 #include "multitier/core/task.h"
+#include "multitier/net/http_client.h"
 #include "multitier/net/transfer_loop.h"
 #include "tests/unit/scripted_server.h"
 
@@ -18,10 +18,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-using unit::ScriptedServer;
 using unit::http_response;
+using unit::ScriptedServer;
 
-Task<void> sleep_then_note(TransferLoop& loop, Clock::duration d, std::vector<int>& order, int tag) {
+Task<void> sleep_then_note(TransferLoop& loop, Clock::duration d, std::vector<int>& order,
+                           int tag) {
   co_await loop.sleep_until(Clock::now() + d);
   order.push_back(tag);
 }
@@ -119,10 +120,16 @@ TEST_P(LoopExchange, IsClassifiedAsTheBlockingOne) {
 INSTANTIATE_TEST_SUITE_P(
     TransferLoop, LoopExchange,
     ::testing::Values(
-        LoopCase{"Answer", {http_response(503, R"({"error":"busy"})")}, 1u << 20, FailureKind::none},
-        LoopCase{"SlowAnswerIsTimeout", {http_response(200, "{}"), 2000, false}, 1u << 20, FailureKind::timeout},
+        LoopCase{
+            "Answer", {http_response(503, R"({"error":"busy"})")}, 1u << 20, FailureKind::none},
+        LoopCase{"SlowAnswerIsTimeout",
+                 {http_response(200, "{}"), 2000, false},
+                 1u << 20,
+                 FailureKind::timeout},
         LoopCase{"ClosedWithoutAnswerIsTransport", {"", 0, true}, 1u << 20, FailureKind::transport},
-        LoopCase{"BodyOverCapIsOversize", {http_response(200, std::string(5000, ' ')), 0, true}, 1000,
+        LoopCase{"BodyOverCapIsOversize",
+                 {http_response(200, std::string(5000, ' ')), 0, true},
+                 1000,
                  FailureKind::oversize}),
     [](const ::testing::TestParamInfo<LoopCase>& info) { return info.param.name; });
 
@@ -138,7 +145,8 @@ TEST(TransferLoop, RefusedConnectionIsConnect) {
   EXPECT_EQ(failure.kind, FailureKind::connect) << failure.message;
 }
 
-Task<void> send_times(HttpClient& client, const std::string& url, int times, std::vector<Failure>& out) {
+Task<void> send_times(HttpClient& client, const std::string& url, int times,
+                      std::vector<Failure>& out) {
   HttpResponse response;
   for (int i = 0; i < times; ++i) {
     Failure failure = co_await client.send("POST", url, "{}", response);
@@ -149,7 +157,9 @@ Task<void> send_times(HttpClient& client, const std::string& url, int times, std
 // The loop keeps idle sockets registered between requests; a connection the server closes
 // while idle must be replaced by a new one, not waited on.
 TEST(TransferLoop, ReusesTheConnectionAndReplacesOneTheServerClosed) {
-  ScriptedServer server({{http_response(200, "{}")}, {http_response(200, "{}"), 0, true}, {http_response(200, "{}")}});
+  ScriptedServer server({{http_response(200, "{}")},
+                         {http_response(200, "{}"), 0, true},
+                         {http_response(200, "{}")}});
   TransferLoop loop(1);
   HttpClient client(quick_options(), &loop);
   const std::string url = server.url("/a");
@@ -165,7 +175,8 @@ TEST(TransferLoop, ReusesTheConnectionAndReplacesOneTheServerClosed) {
   drive(loop, tasks);
   ASSERT_EQ(failures.size(), 4u);
   for (const Failure& f : failures) EXPECT_FALSE(f) << f.message;
-  EXPECT_EQ(server.accepts(), 2) << "one connection for the first two requests, one after the close";
+  EXPECT_EQ(server.accepts(), 2)
+      << "one connection for the first two requests, one after the close";
 }
 
 // A GatewayClient bound to a loop parks its coroutine; the same call unbound completes at once.

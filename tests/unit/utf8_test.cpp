@@ -133,7 +133,10 @@ TEST(Utf8, CutLooksAtContinuationBytesOnly) {
   EXPECT_EQ(utf8::cut("ab\xC3\xC3", 3), 3u);
   // Stray continuation bytes stay with the byte before them, whatever that byte is.
   EXPECT_EQ(utf8::cut("ab\x80\x80", 3), 1u);
-  EXPECT_EQ(utf8::cut("ab\x80\x80" "c", 4), 4u);
+  EXPECT_EQ(utf8::cut("ab\x80\x80"
+                      "c",
+                      4),
+            4u);
   EXPECT_EQ(utf8::cut("\x80\x80\x80\x80", 2), 0u);
 }
 

@@ -225,9 +225,12 @@ TEST(EmailValidator, ReasonNamesTheMember) {
 // A lookup loaded from a corpus file serves the validators like the in-memory roster does.
 TEST(EmailValidator, WorksOverALookupLoadedFromJsonl) {
   const auto path = (std::filesystem::temp_directory_path() /
-                     ("multitier-validators-" + std::to_string(::getpid()) + ".jsonl")).string();
-  std::ofstream(path) << R"({"id":"w-7","name":"Ann Lee","status":"active","city":"Flint","state":"MI",)"
-                      << R"("role":"Loaders"})" << "\n";
+                     ("multitier-validators-" + std::to_string(::getpid()) + ".jsonl"))
+                        .string();
+  std::ofstream(path)
+      << R"({"id":"w-7","name":"Ann Lee","status":"active","city":"Flint","state":"MI",)"
+      << R"("role":"Loaders"})"
+      << "\n";
   const auto lookup = load_worker_lookup_jsonl(path);
   std::filesystem::remove(path);
   const WorkerRecord ann = *lookup->find("w-7");

@@ -62,9 +62,7 @@ class Random {
  private:
   __extension__ using Uint128 = unsigned __int128;  // GCC/Clang; quiet under -Wpedantic
 
-  static constexpr std::uint64_t rotl(std::uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-  }
+  static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
   std::uint64_t s_[4]{};
 };

@@ -50,7 +50,7 @@ class GatewayClient {
   std::string delete_url_;    // rebuilt per call
   std::string request_body_;  // the body in flight; reused
   HttpClient http_;
-  HttpResponse response_;     // reused: keeps its capacity across calls
+  HttpResponse response_;  // reused: keeps its capacity across calls
   SearchResponse probe_out_;
 };
 

@@ -8,7 +8,7 @@ namespace multitier {
 
 struct SearchRequest {
   std::string query_text;
-  std::string query_role;             // omitted from the body when empty
+  std::string query_role;  // omitted from the body when empty
   std::vector<std::string> corpora;
   int k = 5;
   int per_corpus_k = 5;

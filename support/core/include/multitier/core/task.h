@@ -128,7 +128,8 @@ inline Task<void> Promise<void>::get_return_object() noexcept {
 template <typename T>
 T sync_wait(Task<T> task) {
   task.start();
-  if (!task.done()) throw std::logic_error("sync_wait: the task suspended; drive it with a TransferLoop");
+  if (!task.done())
+    throw std::logic_error("sync_wait: the task suspended; drive it with a TransferLoop");
   return task.result();
 }
 

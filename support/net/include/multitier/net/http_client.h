@@ -26,9 +26,9 @@ namespace multitier {
 
 struct HttpOptions {
   long connect_timeout_ms = 2000;
-  long timeout_ms = 10000;                    // whole transfer
-  std::size_t max_body_bytes = 10u << 20;     // larger answers fail as FailureKind::oversize
-  std::vector<std::string> headers;           // "Name: value", sent on every request
+  long timeout_ms = 10000;                 // whole transfer
+  std::size_t max_body_bytes = 10u << 20;  // larger answers fail as FailureKind::oversize
+  std::vector<std::string> headers;        // "Name: value", sent on every request
 };
 
 struct HttpResponse {
@@ -49,7 +49,8 @@ class HttpClient {
 
    private:
     friend class HttpClient;
-    Exchange(Impl& impl, const std::string& url, HttpResponse& out) : impl_(impl), url_(url), out_(out) {}
+    Exchange(Impl& impl, const std::string& url, HttpResponse& out)
+        : impl_(impl), url_(url), out_(out) {}
     Impl& impl_;
     const std::string& url_;
     HttpResponse& out_;

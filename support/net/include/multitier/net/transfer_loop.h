@@ -103,10 +103,10 @@ class TransferLoop {
   int epoll_ = -1;
   std::optional<Clock::time_point> curl_due_;  // when curl wants socket_action(TIMEOUT)
   std::size_t transfers_ = 0;
-  std::vector<Sleeper> sleepers_;              // a min-heap on `at`
+  std::vector<Sleeper> sleepers_;  // a min-heap on `at`
   std::vector<std::pair<CURL*, CURLcode>> finished_;
-  std::vector<Watch> watches_;                 // indexed by descriptor
-  bool precise_wait_ = true;                   // epoll_pwait2 is there (Linux 5.11+)
+  std::vector<Watch> watches_;  // indexed by descriptor
+  bool precise_wait_ = true;    // epoll_pwait2 is there (Linux 5.11+)
 };
 
 }  // namespace multitier

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "multitier/common/duration.h"
 #include "multitier/run/registry.h"
 #include "multitier/run/run_config.h"
-#include "multitier/common/duration.h"
 #include "multitier/workload/catalogue.h"
 
 namespace multitier {
@@ -22,7 +22,7 @@ namespace multitier {
 struct RunSettings {
   std::string gateway;
   std::string corpus;
-  std::string mode;  // "iterations" or "stress"
+  std::string mode;     // "iterations" or "stress"
   int concurrency = 0;  // VUs asked for (--concurrency); each case states what it ran on
   double duration_s = 0;
   double warmup_s = 0;
@@ -31,10 +31,10 @@ struct RunSettings {
   std::vector<std::pair<Scenario, int>> weights;  // the mix's weights as configured
   double timeout_s = 0;
   double connect_timeout_s = 0;
-  int threads = 0;  // event-loop threads asked for (--threads; 0: the default)
+  int threads = 0;                   // event-loop threads asked for (--threads; 0: the default)
   std::vector<std::string> headers;  // extra request headers, secret values already redacted
   std::string version;               // the suite's version
-  std::string queries;      // the query pool (--queries): "generated" or "seed"
+  std::string queries;               // the query pool (--queries): "generated" or "seed"
   std::string roster;       // whom drafts and proposals name (--roster): "seed" or "corpus"
   std::string roster_file;  // with roster "corpus": the corpus file the validators read; else empty
 };
@@ -63,7 +63,7 @@ struct CaseReport {
   ExecutorSettings executor;
   bool stress = false;
   double warmup_s = 0;  // the executor's timeline began this long before the measured phase
-  int threads = 0;    // event-loop threads it ran on
+  int threads = 0;      // event-loop threads it ran on
   bool interrupted = false;
   double interrupted_after_s = 0;  // measured time of this case when the signal came
   // Why the case did not run at all ("the gateway at ... did not answer ...", "interrupted

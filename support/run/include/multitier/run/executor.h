@@ -29,13 +29,13 @@ struct ExecutorSettings {
   int max_vus = 0;            // arrival-rate executors: the VU pool
   Arrivals arrivals = Arrivals::uniform;
   WhenBusy when_busy = WhenBusy::drop;
-  int max_backlog = 1000;     // queued starts waiting for a VU, at most
+  int max_backlog = 1000;  // queued starts waiting for a VU, at most
 };
 
 std::string_view to_string(ExecutorKind kind);  // "constant-arrival-rate", ...
 std::optional<ExecutorKind> executor_from_string(std::string_view name);
-std::string_view to_string(Arrivals arrivals);  // "uniform" or "poisson"
-std::string_view to_string(WhenBusy when_busy); // "drop" or "queue"
+std::string_view to_string(Arrivals arrivals);   // "uniform" or "poisson"
+std::string_view to_string(WhenBusy when_busy);  // "drop" or "queue"
 
 // True for the arrival-rate executors.
 bool open_model(ExecutorKind kind);
@@ -46,6 +46,7 @@ bool ramping(ExecutorKind kind);
 // for the arrival-rate executors, active VUs for ramping-vus (constant-vus: --concurrency).
 // `warmup_plus_duration` is the timeline of the constant executors; ramping ones last as long
 // as their stages.
-RateCurve executor_curve(const ExecutorSettings& executor, int concurrency, std::chrono::nanoseconds warmup_plus_duration);
+RateCurve executor_curve(const ExecutorSettings& executor, int concurrency,
+                         std::chrono::nanoseconds warmup_plus_duration);
 
 }  // namespace multitier

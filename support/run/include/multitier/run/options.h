@@ -35,33 +35,33 @@ inline std::string_view to_string(RosterSource source) {
 
 struct Options {
   std::string gateway = "http://127.0.0.1:4110";
-  bool gateway_given = false;       // --gateway or MULTITIER_GATEWAY was set explicitly
-  std::string gateway_url_file;     // read the URL from this file when no gateway was given
+  bool gateway_given = false;    // --gateway or MULTITIER_GATEWAY was set explicitly
+  std::string gateway_url_file;  // read the URL from this file when no gateway was given
   std::string corpus = "workers";
-  int concurrency = 50;             // VUs (connections)
-  int threads = 0;                  // event-loop threads; 0: one per two cores
+  int concurrency = 50;  // VUs (connections)
+  int threads = 0;       // event-loop threads; 0: one per two cores
   Nanos duration = std::chrono::seconds(60);
   Nanos warmup{0};
   int iterations = 20;
-  std::uint64_t seed = 0;           // 0: drawn from the clock; the report names the one used
+  std::uint64_t seed = 0;  // 0: drawn from the clock; the report names the one used
   Nanos timeout = std::chrono::seconds(10);
   Nanos connect_timeout = std::chrono::seconds(2);
-  std::string report_dir;           // empty: no report files
+  std::string report_dir;  // empty: no report files
   bool stress = false;
   std::vector<std::pair<Scenario, int>> weights;  // the mix; default the seed's 35/15/15/15/10/10
   double max_failure_rate = 0.0;
   std::map<Scenario, Nanos> p99_budget;
   ProgressMode progress = ProgressMode::automatic;
-  int min_results = 1;              // a search must return at least this many results
+  int min_results = 1;                           // a search must return at least this many results
   QuerySource queries = QuerySource::generated;  // the fixtures' generated pool, or the seed's 30
   RosterSource roster = RosterSource::seed;      // the seed's fabricated roster, or the answers
-  std::string roster_file;          // --roster corpus: the corpus JSON Lines the gateway serves
-  ExecutorSettings executor;               // how stress mode schedules starts
-  double max_dropped_rate = -1;            // open model: fail above this dropped fraction; < 0: none
-  double min_achieved_rate = -1;           // open model: fail below this starts/s; < 0: none
-  std::vector<std::string> headers;        // "Name: value", sent on every request
-  std::vector<std::string> secret_headers; // names (lower case) whose values are redacted;
-                                           // authorization and proxy-authorization always are
+  std::string roster_file;           // --roster corpus: the corpus JSON Lines the gateway serves
+  ExecutorSettings executor;         // how stress mode schedules starts
+  double max_dropped_rate = -1;      // open model: fail above this dropped fraction; < 0: none
+  double min_achieved_rate = -1;     // open model: fail below this starts/s; < 0: none
+  std::vector<std::string> headers;  // "Name: value", sent on every request
+  std::vector<std::string> secret_headers;  // names (lower case) whose values are redacted;
+                                            // authorization and proxy-authorization always are
 };
 
 // Parses "cold_search_email=35,profile_swap=15"; throws std::invalid_argument naming the bad part

@@ -20,8 +20,8 @@ namespace multitier {
 struct Thresholds {
   double max_failure_rate = 0.0;         // failures/runs above this fails the scenario
   std::map<Scenario, Nanos> p99_budget;  // optional end-to-end p99 budget per scenario, exact
-  double max_dropped_rate = -1;          // open model: dropped/planned starts above this fails; < 0: off
-  double min_achieved_rate = -1;         // open model: started/s below this fails; < 0: off
+  double max_dropped_rate = -1;   // open model: dropped/planned starts above this fails; < 0: off
+  double min_achieved_rate = -1;  // open model: started/s below this fails; < 0: off
 };
 
 struct RunConfig {
@@ -34,7 +34,8 @@ struct RunConfig {
   HttpOptions http() const;
   Thresholds thresholds() const;
   // The plan for one case: `weights` is {{s, 1}} for a single scenario, or the mix.
-  RunPlan plan(const std::vector<std::pair<Scenario, int>>& weights, const ScenarioContext& context) const;
+  RunPlan plan(const std::vector<std::pair<Scenario, int>>& weights,
+               const ScenarioContext& context) const;
   // The case's planned measured time (the stress duration; 0 in iterations mode).
   double planned_s() const;
 };

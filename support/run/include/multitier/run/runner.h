@@ -35,8 +35,8 @@ struct RunPlan {
   ScenarioContext context;
   std::vector<std::pair<Scenario, int>> weights;  // one entry {s, 1} runs a single scenario
   bool stress = false;
-  int concurrency = 1;       // VUs, one connection each
-  int threads = 0;           // event-loop threads; 0: default_loop_threads()
+  int concurrency = 1;  // VUs, one connection each
+  int threads = 0;      // event-loop threads; 0: default_loop_threads()
   std::chrono::nanoseconds duration{0};
   std::chrono::nanoseconds warmup{0};
   int iterations = 1;
@@ -48,17 +48,17 @@ struct RunPlan {
 };
 
 struct RunProgress {
-  double elapsed_s = 0;   // since the measured phase began (negative during warmup)
-  double planned_s = 0;   // duration in stress mode, 0 in iterations mode
+  double elapsed_s = 0;                // since the measured phase began (negative during warmup)
+  double planned_s = 0;                // duration in stress mode, 0 in iterations mode
   const Registry* snapshot = nullptr;  // merged published registries; valid during the call
 };
 
 struct RunOutcome {
   Registry registry;
-  int vus = 0;              // virtual users the plan ran on
-  int threads = 0;          // event-loop threads it ran on
-  double wall_s = 0;        // measured phase only
-  bool interrupted = false; // `stop` was raised before the plan completed
+  int vus = 0;                     // virtual users the plan ran on
+  int threads = 0;                 // event-loop threads it ran on
+  double wall_s = 0;               // measured phase only
+  bool interrupted = false;        // `stop` was raised before the plan completed
   double interrupted_after_s = 0;  // measured time when the stop was seen (0 when not interrupted)
 };
 
@@ -66,8 +66,8 @@ using ProgressCallback = std::function<void(const RunProgress&)>;
 
 // Runs the plan. `stop` may be raised from any thread or a signal handler; VUs then finish
 // their current scenario and return. An exception escaping a VU (a bug, not a gateway
-// problem) is rethrown here after every thread has ended. `progress`, when set, is called on the calling thread
-// about every `progress_every`.
+// problem) is rethrown here after every thread has ended. `progress`, when set, is called on the
+// calling thread about every `progress_every`.
 RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                     const ProgressCallback& progress = {},
                     std::chrono::milliseconds progress_every = std::chrono::seconds(1));

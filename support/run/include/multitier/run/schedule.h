@@ -55,9 +55,9 @@ class RateCurve {
 
  private:
   struct Segment {
-    double from_s, to_s;      // span
-    double from_v, to_v;      // target at each end
-    double cumulative_before; // ∫ up to from_s
+    double from_s, to_s;       // span
+    double from_v, to_v;       // target at each end
+    double cumulative_before;  // ∫ up to from_s
   };
   std::vector<Segment> segments_;
   double end_s_ = 0;
@@ -70,7 +70,8 @@ enum class Arrivals { uniform, poisson };
 class ArrivalSchedule {
  public:
   // `thread` of `threads` (0-based); `seed` seeds the Poisson gaps (unused for uniform).
-  ArrivalSchedule(const RateCurve& curve, Arrivals arrivals, int thread, int threads, std::uint64_t seed);
+  ArrivalSchedule(const RateCurve& curve, Arrivals arrivals, int thread, int threads,
+                  std::uint64_t seed);
   // The next planned start, or nullopt once the curve has ended.
   std::optional<double> next();
 

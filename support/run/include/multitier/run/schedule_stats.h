@@ -24,11 +24,11 @@ struct ScheduleStats {
   static constexpr Nanos kLate = std::chrono::milliseconds(1);
   static constexpr std::size_t kMaxStages = 1000;
 
-  std::uint64_t planned = 0;  // starts planned in the measured phase
-  std::uint64_t started = 0;  // of those, begun on a VU
+  std::uint64_t planned = 0;                            // starts planned in the measured phase
+  std::uint64_t started = 0;                            // of those, begun on a VU
   std::array<std::uint64_t, kScenarioCount> dropped{};  // by the scenario the start was to run
-  std::uint64_t late = 0;     // started more than kLate after planned
-  LatencyHistogram lateness;  // actual start - planned start, every started start
+  std::uint64_t late = 0;                               // started more than kLate after planned
+  LatencyHistogram lateness;        // actual start - planned start, every started start
   std::vector<StageCounts> stages;  // by stage index (bounded by kMaxStages)
 
   void count_planned(std::size_t stage);

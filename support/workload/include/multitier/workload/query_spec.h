@@ -6,7 +6,7 @@
 namespace multitier {
 
 struct QuerySpec {
-  std::string text;    // "Need 3 Loaders in Aurora IL for Parallel Machining"
+  std::string text;  // "Need 3 Loaders in Aurora IL for Parallel Machining"
   std::string role;
   std::string city;
   std::string state;

@@ -9,11 +9,14 @@
 //   cold_search_email      "no_results"             the search returned fewer than min_results
 //   profile_swap           "swap_overlap_detected"  an original id came back in the swap
 //                          "swap_short"             the swap returned fewer than k results although
-//                                                   the original returned k (the corpus is big enough)
+//                                                   the original returned k (the corpus is big
+//                                                   enough)
 //   repeat_cache           "repeat_mismatch"        an answer differs from the first one
-//   playbook_record_replay "replay_not_first"       the replay's first result is not the recorded id
+//   playbook_record_replay "replay_not_first"       the replay's first result is not the recorded
+//   id
 //                          "replay_not_applied"     playbook_boosted + playbook_injected == 0
-//   surge_fill_validate    "no_matching_worker_pair" (FailureKind::validator) the roster has no pair
+//   surge_fill_validate    "no_matching_worker_pair" (FailureKind::validator) the roster has no
+//   pair
 //
 // Query texts, and how they recur (the pool is ScenarioContext::pool when set, else `queries`):
 //   cold_search_email, profile_swap, sms_validate: a uniform draw from the whole pool.
@@ -62,18 +65,18 @@ inline constexpr std::size_t kRecurringQueries = 64;
 // What every scenario reads; shared, immutable, safe across threads. The pointers are not owned.
 struct ScenarioContext {
   std::string corpus = "workers";
-  const std::vector<QuerySpec>* queries = nullptr;   // the seed's 30-query pool
+  const std::vector<QuerySpec>* queries = nullptr;  // the seed's 30-query pool
   // When set (--queries generated), queries are drawn from here instead of `queries`, and
   // repeat_cache makes each run's text unique (the text rules above).
   const QueryPool* pool = nullptr;
-  const std::vector<WorkerRecord>* roster = nullptr; // the seed's 200-worker roster
+  const std::vector<WorkerRecord>* roster = nullptr;  // the seed's 200-worker roster
   // When set (--roster corpus), drafts and proposals name the workers the search returned, as
   // this lookup records them, and `roster` is unused; `email` and `fill` then check against
   // this same lookup.
   const WorkerLookup* answer_lookup = nullptr;
-  const EmailValidator* email = nullptr;             // over the roster (or answer_lookup)
-  const FillValidator* fill = nullptr;               // over the roster (or answer_lookup)
-  int min_results = 1;                               // results a first search must return
+  const EmailValidator* email = nullptr;  // over the roster (or answer_lookup)
+  const FillValidator* fill = nullptr;    // over the roster (or answer_lookup)
+  int min_results = 1;                    // results a first search must return
 };
 
 // A virtual user (VU): the load actor, one scenario at a time. What a scenario may use of it:
