@@ -45,7 +45,11 @@ bool is_loopback_url(std::string_view url) {
 }
 
 std::string target_problem(std::string_view url) {
-  const std::string quoted = "'" + std::string(url) + "'";
+  // Appended piece by piece: GCC 12 reports a false -Wrestrict on `const char* + std::string&&`
+  // at -O3.
+  std::string quoted = "'";
+  quoted += url;
+  quoted += "'";
   if (url.starts_with("https://")) {
     return "https is not supported: " + quoted +
            " (the suite speaks plain HTTP to a gateway on this machine, http://127.0.0.1:PORT)";
