@@ -4,24 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/parse_args.h"
+
 #include <string>
 #include <vector>
 
 namespace multitier {
 namespace {
 
-struct Parsed {
-  ParseOutcome outcome;
-  Options options;
-};
-
-Parsed parse(std::vector<const char*> args, std::vector<const char*> env = {}) {
-  args.insert(args.begin(), "multitier_suite");
-  env.push_back(nullptr);
-  Parsed p;
-  p.outcome = parse_options(static_cast<int>(args.size()), args.data(), env.data(), p.options);
-  return p;
-}
+using unit::parse;
+using unit::Parsed;
 
 // The error a parse ends in ("" when it succeeds), without the "multitier: " prefix.
 std::string error_of(std::vector<const char*> args, std::vector<const char*> env = {}) {

@@ -2,23 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/parse_args.h"
+
 #include <vector>
 
 namespace multitier {
 namespace {
 
-struct Parsed {
-  ParseOutcome outcome;
-  Options options;
-};
-
-Parsed parse(std::vector<const char*> args, std::vector<const char*> env = {}) {
-  args.insert(args.begin(), "multitier_suite");
-  env.push_back(nullptr);
-  Parsed p;
-  p.outcome = parse_options(static_cast<int>(args.size()), args.data(), env.data(), p.options);
-  return p;
-}
+using unit::parse;
+using unit::Parsed;
 
 TEST(Options, DefaultsMatchTheSeed) {
   auto p = parse({});

@@ -16,6 +16,7 @@
 #include "multitier/pools/pools.h"
 #include "multitier/run/runner.h"
 #include "tests/unit/scripted_server.h"
+#include "tests/unit/seed_pools.h"
 
 namespace multitier {
 namespace {
@@ -26,24 +27,7 @@ using unit::http_response;
 using unit::ScriptedServer;
 using unit::ScriptStep;
 
-// The seed's pools and validators, built once: the validators keep a reference to the lookup.
-struct SeedPools {
-  std::vector<QuerySpec> queries = pools::build_query_pool();
-  std::vector<WorkerRecord> roster = pools::build_worker_pool();
-  InMemoryWorkerLookup lookup{roster};
-  EmailValidator email{lookup};
-  FillValidator fill{lookup};
-};
-
-ScenarioContext seed_context() {
-  static const SeedPools pools;
-  ScenarioContext c;
-  c.queries = &pools.queries;
-  c.roster = &pools.roster;
-  c.email = &pools.email;
-  c.fill = &pools.fill;
-  return c;
-}
+using unit::seed_context;
 
 // One result: a valid answer for every k the scenarios ask (1, 3, 5), and JSON for a record.
 const ScriptStep kAnswer{

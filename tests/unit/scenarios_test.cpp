@@ -17,6 +17,7 @@
 #include "multitier/workload/scenarios.h"
 #include "tests/unit/scenario_probe.h"
 #include "tests/unit/scripted_server.h"
+#include "tests/unit/seed_pools.h"
 
 namespace multitier {
 namespace {
@@ -29,29 +30,7 @@ using unit::ScriptStep;
 using unit::Sent;
 using unit::step_names;
 
-// Built once: the validators keep a reference to their lookup.
-struct Pools {
-  std::vector<QuerySpec> queries = pools::build_query_pool();
-  std::vector<WorkerRecord> roster = pools::build_worker_pool();
-  InMemoryWorkerLookup lookup{roster};
-  EmailValidator email{lookup};
-  FillValidator fill{lookup};
-};
-
-const Pools& shared_pools() {
-  static const Pools p;
-  return p;
-}
-
-ScenarioContext seed_context() {
-  const Pools& p = shared_pools();
-  ScenarioContext c;
-  c.queries = &p.queries;
-  c.roster = &p.roster;
-  c.email = &p.email;
-  c.fill = &p.fill;
-  return c;
-}
+using unit::seed_context;
 
 ScenarioContext wanting(int min_results) {
   ScenarioContext c = seed_context();
@@ -120,7 +99,7 @@ void expect_passed(const ScenarioResult& r, Scenario scenario,
 // A search as the scenario means it, not just any JSON; its text and role from one query of
 // the seed's pool (a replay text carries a suffix).
 void expect_search(const Sent& s, int k, bool use_playbook = false) {
-  const std::vector<QuerySpec>& pool = shared_pools().queries;
+  const std::vector<QuerySpec>& pool = unit::seed_pools().queries;
   EXPECT_EQ(s.line, "POST /v1/matrix/search");
   EXPECT_EQ(member(s.body, "k"), std::to_string(k));
   EXPECT_EQ(member(s.body, "per_corpus_k"), std::to_string(k));
@@ -283,7 +262,7 @@ ScenarioContext ghost_roster() {
 }
 
 ScenarioContext lone_roster() {
-  static const std::vector<WorkerRecord> alone = {shared_pools().roster.front()};
+  static const std::vector<WorkerRecord> alone = {unit::seed_pools().roster.front()};
   ScenarioContext c = seed_context();
   c.roster = &alone;
   return c;
