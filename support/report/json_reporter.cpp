@@ -166,7 +166,7 @@ void schedule(Writer& w, const CaseReport& c) {
   w.EndObject();
   key(w, "stages");
   w.StartArray();
-  const auto spans = report_text::stage_spans(c);
+  const auto spans = c.curve().spans();
   for (std::size_t i = 0; i < spans.size(); ++i) {
     const StageCounts counts = i < s.stages.size() ? s.stages[i] : StageCounts{};
     const double length = spans[i].to_s - spans[i].from_s;

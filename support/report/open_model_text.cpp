@@ -22,24 +22,6 @@ std::string spread(const LatencyHistogram& h) {
 
 }  // namespace
 
-std::vector<StageSpan> stage_spans(const CaseReport& c) {
-  std::vector<StageSpan> spans;
-  if (!ramping(c.executor.kind)) {
-    const double target =
-        c.executor.kind == ExecutorKind::constant_arrival_rate ? c.executor.rate : c.vus;
-    spans.push_back({0, c.warmup_s + c.wall_s, target, target});
-    return spans;
-  }
-  double t = 0, value = 0;
-  for (const Stage& stage : c.executor.stages) {
-    const double length = std::chrono::duration<double>(stage.duration).count();
-    spans.push_back({t, t + length, value, stage.target});
-    t += length;
-    value = stage.target;
-  }
-  return spans;
-}
-
 void open_model_section(std::ostream& out, const CaseReport& c) {
   if (!c.open()) return;
   const ScheduleStats& s = c.registry.schedule();
@@ -63,7 +45,7 @@ void open_model_section(std::ostream& out, const CaseReport& c) {
   }
   if (!dropped.empty()) out << "  dropped by scenario: " << dropped << '\n';
 
-  const auto spans = stage_spans(c);
+  const auto spans = c.curve().spans();
   if (spans.size() > 1 || ramping(e.kind)) {
     out << "  stage  span (s)        target (/s)    planned   started   dropped  achieved/s\n";
     for (std::size_t i = 0; i < spans.size(); ++i) {

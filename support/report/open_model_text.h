@@ -12,11 +12,4 @@ namespace multitier::report_text {
 // Nothing for a closed-model case.
 void open_model_section(std::ostream& out, const CaseReport& c);
 
-// The stage spans of the case's executor: start and end in seconds of its timeline, and the
-// target at each end.
-struct StageSpan {
-  double from_s, to_s, from_target, to_target;
-};
-std::vector<StageSpan> stage_spans(const CaseReport& c);
-
 }  // namespace multitier::report_text

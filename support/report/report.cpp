@@ -49,12 +49,13 @@ double CaseReport::achieved_rate() const {
   return wall_s > 0 ? static_cast<double>(registry.schedule().started) / wall_s : 0.0;
 }
 
-double CaseReport::target_rate() const {
+RateCurve CaseReport::curve() const {
   const auto timeline =
       std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(warmup_s + wall_s));
-  const RateCurve curve = executor_curve(executor, vus, timeline);
-  return curve.mean(warmup_s, warmup_s + wall_s);
+  return executor_curve(executor, vus, timeline);
 }
+
+double CaseReport::target_rate() const { return curve().mean(warmup_s, warmup_s + wall_s); }
 
 bool CaseReport::passed() const {
   return error.empty() && !interrupted && registry.total_runs() > 0 && !verdicts.empty() &&

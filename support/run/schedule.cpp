@@ -107,6 +107,12 @@ std::optional<double> RateCurve::time_of(double count) const {
   return std::nullopt;
 }
 
+std::vector<RateCurve::Span> RateCurve::spans() const {
+  std::vector<Span> out;
+  for (const Segment& s : segments_) out.push_back({s.from_s, s.to_s, s.from_v, s.to_v});
+  return out;
+}
+
 double RateCurve::mean(double from, double to) const {
   if (to <= from) return at(from);
   return (cumulative(to) - cumulative(from)) / (to - from);

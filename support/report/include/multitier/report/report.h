@@ -79,6 +79,8 @@ struct CaseReport {
   // target over it.
   double achieved_rate() const;
   double target_rate() const;
+  // The executor's curve over this case's timeline (warm-up and measured phase).
+  RateCurve curve() const;
   bool open() const { return stress && open_model(executor.kind); }
   // No error, not interrupted, at least one run, every verdict passed.
   bool passed() const;

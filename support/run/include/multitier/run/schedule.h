@@ -50,6 +50,11 @@ class RateCurve {
   // Which stage `t` falls in (the last one for t at or after the end).
   std::size_t stage_at(double t) const;
   std::size_t stage_count() const { return segments_.size(); }
+  // Each stage's span in seconds and its target at both ends.
+  struct Span {
+    double from_s, to_s, from_target, to_target;
+  };
+  std::vector<Span> spans() const;
   // Mean of the curve over [from, to].
   double mean(double from, double to) const;
 
