@@ -2,7 +2,9 @@
 // per case with its own figures and the seed's tables (only those with something to say), then
 // a summary whose last line is the run's result.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <sstream>
 #include <string>
 
 #include "multitier/common/utf8.h"
@@ -55,18 +57,115 @@ void scenario_table(std::ostream& out, const Registry& registry) {
   }
 }
 
-void step_table(std::ostream& out, const Registry& registry) {
-  out << "\n── step latency ──\n";
-  latency_header(out, "scenario/step", 44, "fail");
+// Percentiles of a request table: the tail matters more per request than per scenario.
+void request_header(std::ostream& out, std::string_view first, std::size_t width) {
+  out << pad(first, width, false) << pad("requests", 10, true) << pad("req/s", 10, true)
+      << pad("fail", 7, true);
+  for (std::string_view column : {"p50", "p95", "p99", "p99.9", "min", "max"}) {
+    out << pad(column, 10, true);
+  }
+  out << '\n';
+}
+
+void request_row(std::ostream& out, std::string_view name, std::size_t width, std::uint64_t runs,
+                 std::uint64_t failures, const LatencyHistogram& h, double wall_s) {
+  out << pad(name, width, false) << pad(std::to_string(runs), 10, true)
+      << pad(format_fixed(wall_s > 0 ? static_cast<double>(runs) / wall_s : 0.0, 1), 10, true)
+      << pad(std::to_string(failures), 7, true);
+  for (double q : {0.50, 0.95, 0.99, 0.999}) out << pad(format_duration(h.percentile(q)), 10, true);
+  out << pad(format_duration(h.min()), 10, true) << pad(format_duration(h.max()), 10, true) << '\n';
+}
+
+// HTTP exchanges first (what the gateway served), then the in-process validator steps apart:
+// they cost the suite's CPU, not the gateway's.
+void step_tables(std::ostream& out, const Registry& registry, double wall_s) {
+  out << "\n── HTTP requests ──\n";
+  request_header(out, "scenario/step", 44);
   for (Scenario scenario : kAllScenarios) {
     const ScenarioStats& s = registry.stats(scenario);
     for (const StepStats& step : s.steps) {
-      latency_row(out, std::string(to_string(scenario)) + "/" + step.name, 44, step.runs,
-                  std::to_string(step.failures), step.latency);
+      if (!step.http) continue;
+      request_row(out, std::string(to_string(scenario)) + "/" + step.name, 44, step.runs,
+                  step.failures, step.latency, wall_s);
     }
+  }
+  const HttpTotals http = http_totals(registry);
+  request_row(out, "all HTTP requests", 44, http.requests, http.failures, http.latency, wall_s);
+
+  std::string validators;
+  for (Scenario scenario : kAllScenarios) {
+    for (const StepStats& step : registry.stats(scenario).steps) {
+      if (step.http) continue;
+      std::ostringstream row;
+      latency_row(row, std::string(to_string(scenario)) + "/" + step.name, 44, step.runs,
+                  std::to_string(step.failures), step.latency);
+      validators += row.str();
+    }
+  }
+  if (!validators.empty()) {
+    out << "\n── validator steps (in process, no request) ──\n";
+    latency_header(out, "scenario/step", 44, "fail");
+    out << validators;
+  }
+  for (Scenario scenario : kAllScenarios) {
+    const ScenarioStats& s = registry.stats(scenario);
     if (s.steps_other > 0)
       out << "  " << to_string(scenario) << ": " << s.steps_other
           << " step results under further step names\n";
+  }
+}
+
+std::string megabytes(std::uint64_t bytes) {
+  return format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
+}
+
+// The run over time, in brief (timeseries.csv, metrics.om and report.html hold every interval):
+// the swing of the per-interval rate and p99, and the gateway's footprint.
+void over_time(std::ostream& out, const CaseReport& c, const RunSettings& settings) {
+  const TimeSeries& series = c.registry.series();
+  if (!series.enabled()) return;
+  out << "\n── over time ──\n";
+  double low = -1, high = 0, worst_p99 = 0;
+  double worst_from_s = 0;  // the worst interval's start, in seconds of the measured phase
+  const double interval_s = std::chrono::duration<double>(series.interval()).count();
+  std::size_t whole = 0;
+  for (const SeriesInterval& interval : series.intervals()) {
+    const double covered = series.covered_s(interval.index);
+    // Partial intervals (the first and last) would show a dip that is only the clock.
+    if (covered + 1e-9 < interval_s) continue;
+    ++whole;
+    const double rate = static_cast<double>(interval.completions()) / covered;
+    low = low < 0 ? rate : std::min(low, rate);
+    high = std::max(high, rate);
+    const double p99 = static_cast<double>(interval.total_latency().percentile(0.99).count());
+    if (p99 > worst_p99) {
+      worst_p99 = p99;
+      worst_from_s =
+          static_cast<double>(interval.index * series.interval().count() - series.begin) / 1e9;
+    }
+  }
+  out << "  " << whole << " whole intervals of " << format_duration_exact(series.interval());
+  if (whole > 0) {
+    out << ": scenarios/s from " << format_fixed(low, 1) << " to " << format_fixed(high, 1)
+        << "; worst p99 " << format_duration(Nanos(static_cast<std::int64_t>(worst_p99))) << " at "
+        << format_fixed(worst_from_s, 0) << "–" << format_fixed(worst_from_s + interval_s, 0)
+        << " s";
+  }
+  out << "\n  per-interval percentiles (timeseries.csv, metrics.om, report.html) are within "
+      << format_fixed(100 * IntervalHistogram::kMaxRelativeError, 1)
+      << " %; the tables above within "
+      << format_fixed(100 * LatencyHistogram::kMaxRelativeError, 2) << " %\n";
+  const FootprintSummary footprint = footprint_summary(series);
+  if (footprint.samples > 0) {
+    out << "  gateway (pid " << settings.gateway_pid << "): peak RSS "
+        << megabytes(footprint.peak_rss_bytes) << ", mean CPU "
+        << format_fixed(footprint.mean_cpu_percent, 1) << " % of one core (peak "
+        << format_fixed(footprint.peak_cpu_percent, 1) << " %), over " << footprint.samples
+        << " sampled intervals\n";
+  } else if (settings.gateway_pid > 0) {
+    out << "  gateway (pid " << settings.gateway_pid << "): no interval was sampled\n";
+  } else {
+    out << "  gateway footprint not sampled: " << one_line(settings.footprint_note) << '\n';
   }
 }
 
@@ -170,11 +269,14 @@ void header(std::ostream& out, const RunReport& report) {
 }
 
 // "── <name> (<label>) ──", the case's own figures, its tables (or its error), its verdicts.
-void case_section(std::ostream& out, const CaseReport& c) {
+void case_section(std::ostream& out, const CaseReport& c, const RunSettings& settings) {
   const Registry& registry = c.registry;
   out << "\n── " << one_line(c.name) << " (" << one_line(c.label) << ") ──\n"
       << plural(registry.total_runs(), "run", "runs") << " in " << format_fixed(c.wall_s, 3)
-      << " s (" << format_fixed(c.rate(), 1) << "/s) · "
+      << " s (" << format_fixed(c.rate(), 1) << "/s) · ";
+  const std::uint64_t requests = http_totals(registry).requests;
+  out << plural(requests, "HTTP request", "HTTP requests") << " ("
+      << format_fixed(c.wall_s > 0 ? static_cast<double>(requests) / c.wall_s : 0.0, 1) << "/s) · "
       << plural(static_cast<std::uint64_t>(std::max(c.vus, 0)), "VU", "VUs") << " on "
       << plural(static_cast<std::uint64_t>(std::max(c.threads, 0)), "thread", "threads");
   if (c.mix) out << " · weights " << format_weights(c.weights);
@@ -187,13 +289,14 @@ void case_section(std::ostream& out, const CaseReport& c) {
     out << "error: " << one_line(c.error) << '\n';
   } else if (registry.total_runs() > 0) {
     scenario_table(out, registry);
-    step_table(out, registry);
+    step_tables(out, registry, c.wall_s);
     failure_steps(out, registry);
     failure_categories(out, registry);
     validator_outcomes(out, registry);
     cache_ratio(out, registry);
     report_text::open_model_section(out, c);
   }
+  if (c.error.empty()) over_time(out, c, settings);
   out << "\n── verdicts ──\n";
   for (const Verdict& v : c.verdicts) {
     out << "  " << (v.passed ? "PASS " : "FAIL ") << to_string(v.scenario);
@@ -237,7 +340,7 @@ class ConsoleReporter final : public Reporter {
     partial_banner(out, report);
     header(out, report);
     if (report.cases.empty()) out << "\nno case ran\n";
-    for (const CaseReport& c : report.cases) case_section(out, c);
+    for (const CaseReport& c : report.cases) case_section(out, c, report.settings);
     summary(out, report);
   }
   std::string_view file_name() const override { return "report.txt"; }

@@ -4,6 +4,7 @@
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 
+#include <chrono>
 #include <cmath>
 
 #include "multitier/report/reporter.h"
@@ -109,9 +110,14 @@ void scenario(Writer& w, Scenario which, const ScenarioStats& s) {
   for (const StepStats& step : s.steps) {
     key(w, step.name);
     w.StartObject();
+    member(w, "http", step.http);
     member(w, "runs", step.runs);
     member(w, "fails", step.failures);
     latencies(w, step.latency);
+    if (step.http) {
+      member_ms(w, "p999_ms", step.latency.percentile(0.999));
+      member_ms(w, "min_ms", step.latency.min());
+    }
     w.EndObject();
   }
   w.EndObject();
@@ -185,7 +191,54 @@ void schedule(Writer& w, const CaseReport& c) {
   w.EndObject();
 }
 
-void one_case(Writer& w, const CaseReport& c) {
+// Every HTTP exchange of the case together: requests, their rate and latency.
+void http(Writer& w, const CaseReport& c) {
+  const HttpTotals totals = http_totals(c.registry);
+  key(w, "http");
+  w.StartObject();
+  member(w, "requests", totals.requests);
+  member(w, "failures", totals.failures);
+  member(w, "requests_per_s", c.wall_s > 0 ? static_cast<double>(totals.requests) / c.wall_s : 0.0);
+  member_ms(w, "p50_ms", totals.latency.percentile(0.50));
+  member_ms(w, "p95_ms", totals.latency.percentile(0.95));
+  member_ms(w, "p99_ms", totals.latency.percentile(0.99));
+  member_ms(w, "p999_ms", totals.latency.percentile(0.999));
+  member_ms(w, "min_ms", totals.latency.min());
+  member_ms(w, "max_ms", totals.latency.max());
+  w.EndObject();
+}
+
+// The time series in brief (timeseries.csv and metrics.om hold it all) and the gateway's
+// footprint.
+void series(Writer& w, const CaseReport& c, const RunSettings& settings) {
+  const TimeSeries& series = c.registry.series();
+  key(w, "series");
+  w.StartObject();
+  member(w, "interval_s", std::chrono::duration<double>(series.interval()).count());
+  member(w, "intervals", static_cast<std::uint64_t>(series.intervals().size()));
+  member(w, "begin_unix_s", static_cast<double>(series.begin) / 1e9);
+  member(w, "end_unix_s", static_cast<double>(series.end) / 1e9);
+  member(w, "memory_bytes", static_cast<std::uint64_t>(series.memory_bytes()));
+  member(w, "percentile_max_relative_error", IntervalHistogram::kMaxRelativeError);
+  w.EndObject();
+  const FootprintSummary footprint = footprint_summary(series);
+  key(w, "gateway_footprint");
+  w.StartObject();
+  member(w, "sampled_intervals", static_cast<std::uint64_t>(footprint.samples));
+  if (footprint.samples > 0) {
+    member(w, "pid", settings.gateway_pid);
+    member(w, "mean_cpu_percent", footprint.mean_cpu_percent);
+    member(w, "peak_cpu_percent", footprint.peak_cpu_percent);
+    member(w, "peak_rss_bytes", footprint.peak_rss_bytes);
+  } else {
+    member(w, "note",
+           std::string_view(settings.gateway_pid > 0 ? "no interval was sampled"
+                                                     : settings.footprint_note));
+  }
+  w.EndObject();
+}
+
+void one_case(Writer& w, const CaseReport& c, const RunSettings& settings) {
   w.StartObject();
   member(w, "name", std::string_view(c.name));
   member(w, "label", std::string_view(c.label));
@@ -202,7 +255,9 @@ void one_case(Writer& w, const CaseReport& c) {
   member(w, "passed", c.passed());
   weights(w, "weights", c.weights);
   if (c.stress) schedule(w, c);
+  http(w, c);
   per_scenario(w, c.registry);
+  if (c.registry.series().enabled()) series(w, c, settings);
   key(w, "verdicts");
   w.StartArray();
   for (const Verdict& v : c.verdicts) {
@@ -256,6 +311,7 @@ void settings(Writer& w, const RunSettings& s) {
   for (const std::string& h : s.headers) put(w, h);
   w.EndArray();
   member(w, "version", std::string_view(s.version));
+  member(w, "interval_s", s.interval_s);
   w.EndObject();
 }
 
@@ -280,7 +336,7 @@ class JsonReporter final : public Reporter {
     if (ran == 1) per_scenario(w, only->registry);
     key(w, "cases");
     w.StartArray();
-    for (const CaseReport& c : report.cases) one_case(w, c);
+    for (const CaseReport& c : report.cases) one_case(w, c, report.settings);
     w.EndArray();
     thresholds(w, report.thresholds);
     settings(w, report.settings);

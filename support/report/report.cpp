@@ -38,7 +38,39 @@ RunSettings describe_settings(const RunConfig& config) {
   s.queries = std::string(to_string(o.queries));
   s.roster = std::string(to_string(o.roster));
   if (o.roster == RosterSource::corpus) s.roster_file = o.roster_file;
+  s.interval_s = std::chrono::duration<double>(o.interval).count();
+  s.gateway_pid = config.gateway_pid;
+  s.footprint_note = config.footprint_note;
+  s.chart_js = o.chart_js;
   return s;
+}
+
+HttpTotals http_totals(const Registry& registry) {
+  HttpTotals totals;
+  for (Scenario scenario : kAllScenarios) {
+    for (const StepStats& step : registry.stats(scenario).steps) {
+      if (!step.http) continue;
+      totals.requests += step.runs;
+      totals.failures += step.failures;
+      totals.latency.merge(step.latency);
+    }
+  }
+  return totals;
+}
+
+FootprintSummary footprint_summary(const TimeSeries& series) {
+  FootprintSummary summary;
+  double cpu_sum = 0;
+  for (const SeriesInterval& interval : series.intervals()) {
+    if (interval.gateway_rss_bytes == 0 && std::isnan(interval.gateway_cpu_percent)) continue;
+    summary.peak_rss_bytes = std::max(summary.peak_rss_bytes, interval.gateway_rss_bytes);
+    if (std::isnan(interval.gateway_cpu_percent)) continue;
+    ++summary.samples;
+    cpu_sum += interval.gateway_cpu_percent;
+    summary.peak_cpu_percent = std::max(summary.peak_cpu_percent, interval.gateway_cpu_percent);
+  }
+  if (summary.samples) summary.mean_cpu_percent = cpu_sum / static_cast<double>(summary.samples);
+  return summary;
 }
 
 double CaseReport::rate() const {

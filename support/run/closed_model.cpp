@@ -30,9 +30,11 @@ Task<void> LoopThread::closed_vu(TransferLoop& loop, std::uint64_t index) {
         continue;
       }
     }
-    ScenarioResult result =
-        co_await run_scenario(pick_weighted(plan.weights, random), plan.context, vu);
-    if (!plan.stress || Clock::now() >= measure_from) registry.record(result);
+    const Scenario scenario = pick_weighted(plan.weights, random);
+    if (measured(now)) registry.series().count_start(scenario, wall.at(now));
+    ScenarioResult result = co_await run_scenario(scenario, plan.context, vu);
+    const auto done = Clock::now();
+    if (measured(done)) registry.record(result, wall.at(done));
     if (result.failure.kind == FailureKind::connect) {
       co_await loop.sleep_until(Clock::now() + kConnectBackoff);
     }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -21,11 +22,14 @@ inline constexpr auto kConnectBackoff = std::chrono::milliseconds(10);
 // How long a loop waits for events before it looks at the clock again (publishing progress).
 inline constexpr auto kLoopTick = std::chrono::milliseconds(50);
 
-// A thread's registry copy, refreshed by the thread itself about once a second so the
-// progress reader never touches the live one.
+// What a thread last published for progress, refreshed by the thread itself when it closes an
+// interval, so the progress reader never touches the live registry.
 struct Published {
   std::mutex mutex;
-  Registry registry;
+  std::int64_t index = std::numeric_limits<std::int64_t>::min();  // of `last`
+  TimeSeries last;  // the thread's series of that one interval
+  std::uint64_t runs = 0;
+  std::uint64_t failures = 0;
 };
 
 struct LoopThread {
@@ -35,6 +39,7 @@ struct LoopThread {
   Clock::time_point start;
   Clock::time_point measure_from;
   Clock::time_point deadline;
+  const WallClock& wall;  // the run's one steady-to-wall-clock mapping, for the series
   int thread = 0;                  // this thread's index
   int threads = 1;                 // threads in the run
   std::uint64_t vus = 0;           // VUs in the whole run
@@ -48,9 +53,12 @@ struct LoopThread {
 
   // The VU indices this thread drives: thread, thread + threads, ...
   std::vector<std::uint64_t> my_vus() const;
-  // Runs the loop until every task is done, publishing progress about once a second.
+  // Runs the loop until every task is done, closing the series' intervals as they end and
+  // publishing each for progress.
   void drive(TransferLoop& loop, std::vector<Task<void>>& tasks);
-  void publish();
+  void publish(WallNanos now);
+  // True when a time counts (stress mode: after the warm-up).
+  bool measured(Clock::time_point t) const { return !plan.stress || t >= measure_from; }
 
   // closed_model.cpp: constant-vus (and iterations mode), ramping-vus.
   Task<void> closed_vu(TransferLoop& loop, std::uint64_t index);

@@ -79,10 +79,15 @@ Task<void> open_vu(LoopThread& self, TransferLoop& loop, OpenState& state, std::
     const auto began = Clock::now();
     const Nanos waited =
         std::max(Nanos(0), std::chrono::duration_cast<Nanos>(began - start->planned));
-    if (start->counted) self.registry.schedule().count_started(start->stage, waited);
+    if (start->counted) {
+      self.registry.schedule().count_started(start->stage, waited);
+      const WallNanos at = self.wall.at(began);
+      self.registry.series().count_start(start->scenario, at);
+      self.registry.series().count_started(waited, at);
+    }
     ScenarioResult result = co_await run_scenario(start->scenario, plan.context, vu);
     result.waited = waited;
-    if (start->counted) self.registry.record(result);
+    if (start->counted) self.registry.record(result, self.wall.now());
     if (result.failure.kind == FailureKind::connect) {
       co_await loop.sleep_until(Clock::now() + kConnectBackoff);
     }
@@ -105,18 +110,25 @@ Task<void> dispatch(LoopThread& self, TransferLoop& loop, OpenState& state) {
     if (self.stop.load(std::memory_order_relaxed)) break;
     const Start start{pick_weighted(plan.weights, pick), planned, self.curve.stage_at(*at),
                       planned >= self.measure_from};
-    if (start.counted) stats.count_planned(start.stage);
+    if (start.counted) {
+      stats.count_planned(start.stage);
+      self.registry.series().count_planned(self.wall.now());
+    }
     if (state.hand(start)) continue;
     const bool queue = plan.executor.when_busy == WhenBusy::queue;
     if (queue && state.backlog.size() < static_cast<std::size_t>(plan.executor.max_backlog)) {
       state.backlog.push_back(start);
     } else if (start.counted) {
       stats.count_dropped(start.scenario, start.stage);
+      self.registry.series().count_dropped(start.scenario, self.wall.now());
     }
   }
   // The run is over: queued starts that never began are dropped, and idle VUs leave.
+  const WallNanos closed_at = self.wall.now();
   for (const Start& start : state.backlog) {
-    if (start.counted) stats.count_dropped(start.scenario, start.stage);
+    if (!start.counted) continue;
+    stats.count_dropped(start.scenario, start.stage);
+    self.registry.series().count_dropped(start.scenario, closed_at);
   }
   state.backlog.clear();
   state.closed = true;

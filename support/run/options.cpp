@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -44,7 +45,7 @@ po::options_description describe() {
     ("seed", po::value<std::uint64_t>()->default_value(0), "random seed replaying a run's choices; 0 draws one (reported)")
     ("timeout", po::value<std::string>()->default_value("10s"), "per-request total timeout (at least 1ms)")
     ("connect-timeout", po::value<std::string>()->default_value("2s"), "per-request connect timeout (at least 1ms)")
-    ("report-dir", po::value<std::string>()->default_value(""), "write report.txt, junit.xml and report.json here (checked before any load is sent)")
+    ("report-dir", po::value<std::string>()->default_value(""), "write report.txt, junit.xml, report.json, report.html, timeseries.csv and metrics.om here (checked before any load is sent)")
     ("stress", po::value<bool>()->default_value(false)->implicit_value(true), "repeat each case on --concurrency VUs for --duration")
     ("weights", po::value<std::string>()->default_value(""), "mix weights, e.g. cold_search_email=35,profile_swap=15 (default: the seed's 35/15/15/15/10/10)")
     ("max-failure-rate", po::value<double>()->default_value(0.0), "a scenario fails when its failed fraction exceeds this (0..1)")
@@ -63,6 +64,9 @@ po::options_description describe() {
     ("max-backlog", po::value<int>()->default_value(1000), "--when-busy queue: starts that may wait for a VU; more are dropped")
     ("max-dropped-rate", po::value<double>()->default_value(-1), "arrival-rate executors: a case fails when dropped/planned starts exceed this (0..1; default: no limit)")
     ("min-achieved-rate", po::value<double>()->default_value(-1), "arrival-rate executors: a case fails when its achieved starts/s is below this (default: no limit)")
+    ("interval", po::value<std::string>()->default_value("1s"), "the time series' interval (timeseries.csv, metrics.om, report.html, the progress line): 100ms..1h, or 0 for no series")
+    ("gateway-pid", po::value<int>()->default_value(0), "the gateway's process, sampled for CPU and RSS each interval; 0: the process listening on the gateway's loopback port, when this user can see it")
+    ("chart-js", po::value<std::string>()->default_value("/usr/share/javascript/chart.js/chart.min.js"), "the Chart.js file (Debian's libjs-chart.js) inlined into report.html; when absent the report says so and keeps its tables")
     ("header", po::value<std::vector<std::string>>()->composing(), "'Name: value' sent on every request, the probe included; repeatable (MULTITIER_HEADERS: one per line)")
     ("secret-header", po::value<std::vector<std::string>>()->composing(), "a header name whose value is redacted in every report and log line (Authorization and Proxy-Authorization always are); repeatable (MULTITIER_SECRET_HEADERS: comma-separated)");
   // clang-format on
@@ -246,6 +250,18 @@ void fill(const Reader& in, Options& o) {
     if (!std::ifstream(o.roster_file)) in.bad("roster-file", "cannot read '" + o.roster_file + "'");
   }
   fill_executor(in, o);
+  const std::string interval = in.get<std::string>("interval");
+  if (interval != "0") {
+    o.interval = in.duration("interval", std::chrono::milliseconds(100));
+    if (o.interval > std::chrono::hours(1))
+      in.bad("interval", "must be at most 1h, not '" + interval + "'");
+    if (o.interval.count() % 1'000'000 != 0)
+      in.bad("interval", "must be whole milliseconds, not '" + interval + "'");
+  } else {
+    o.interval = Nanos(0);
+  }
+  o.gateway_pid = in.in_range("gateway-pid", 0, std::numeric_limits<int>::max());
+  o.chart_js = in.get<std::string>("chart-js");
   o.headers = parse_headers(in);
   if (in.has("secret-header")) {
     for (const std::string& name : in.get<std::vector<std::string>>("secret-header")) {

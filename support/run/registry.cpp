@@ -43,11 +43,12 @@ void add_error(ScenarioStats& stats, std::string_view failed_at, FailureKind kin
 }
 
 // The step named `name`, created on first sight; nullptr once kMaxSteps names are held.
-StepStats* step_slot(ScenarioStats& stats, std::string_view name) {
+StepStats* step_slot(ScenarioStats& stats, std::string_view name, bool http) {
   if (StepStats* found = find_named(stats.steps, name)) return found;
   if (stats.steps.size() >= ScenarioStats::kMaxSteps) return nullptr;
   stats.steps.emplace_back();
   stats.steps.back().name = std::string(name);
+  stats.steps.back().http = http;
   return &stats.steps.back();
 }
 
@@ -87,7 +88,7 @@ void Registry::record(const ScenarioResult& result) {
   ++stats.runs;
   stats.latency.record(result.latency);
   for (const StepResult& step : result.steps) {
-    StepStats* slot = step_slot(stats, step.step);
+    StepStats* slot = step_slot(stats, step.step, step.http);
     if (!slot) {
       ++stats.steps_other;
       continue;
@@ -129,7 +130,7 @@ void Registry::merge(const Registry& other) {
     to.latency.merge(from.latency);
     to.steps_other += from.steps_other;
     for (const StepStats& step : from.steps) {
-      if (StepStats* slot = step_slot(to, step.name)) {
+      if (StepStats* slot = step_slot(to, step.name, step.http)) {
         slot->runs += step.runs;
         slot->failures += step.failures;
         slot->latency.merge(step.latency);
@@ -154,11 +155,13 @@ void Registry::merge(const Registry& other) {
     to.first_step_corrected.merge(from.first_step_corrected);
   }
   schedule_.merge(other.schedule_);
+  series_.merge(other.series_);
 }
 
 void Registry::clear() {
   for (ScenarioStats& stats : scenarios_) stats = ScenarioStats{};
   schedule_ = ScheduleStats{};
+  series_ = TimeSeries(series_.interval());
 }
 
 std::uint64_t Registry::total_runs() const {

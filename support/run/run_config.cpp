@@ -4,6 +4,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "multitier/run/footprint.h"
+
 namespace multitier {
 
 HttpOptions RunConfig::http() const {
@@ -42,6 +44,8 @@ RunPlan RunConfig::plan(const std::vector<std::pair<Scenario, int>>& weights,
   p.seed = seed;
   p.nonce = nonce;
   p.executor = options.executor;
+  p.interval = options.interval;
+  p.gateway_pid = gateway_pid;
   return p;
 }
 
@@ -71,6 +75,14 @@ RunConfig make_run_config(Options options) {
   if (config.seed == 0) config.seed = 1;
   config.nonce = now;
   config.secrets = secret_values(options);
+  std::string why_not;
+  if (auto pid = gateway_process(config.gateway, options.gateway_pid, why_not)) {
+    config.gateway_pid = *pid;
+  } else if (options.gateway_pid > 0) {
+    throw std::invalid_argument("--gateway-pid: " + why_not);
+  } else {
+    config.footprint_note = why_not;
+  }
   config.options = std::move(options);
   config.options.seed = config.seed;
   return config;

@@ -29,7 +29,7 @@ class StepRecorder {
   template <typename Body>
   bool step(std::string_view name, Body&& body) {
     auto t0 = Clock::now();
-    return record(name, t0, body());
+    return record(name, t0, body(), false);
   }
 
   // Awaits a gateway call as a timed step; false when it failed. The call is a lazy task: it
@@ -37,7 +37,7 @@ class StepRecorder {
   Task<bool> call(std::string_view name, Task<Failure> exchange) {
     auto t0 = Clock::now();
     Failure failure = co_await exchange;
-    co_return record(name, t0, std::move(failure));
+    co_return record(name, t0, std::move(failure), true);
   }
 
   // A check between steps broke: record where and why; always false.
@@ -47,8 +47,8 @@ class StepRecorder {
     return false;
   }
 
-  bool record(std::string_view name, Clock::time_point t0, Failure failure) {
-    result_.steps.push_back({name, Clock::now() - t0, failure});
+  bool record(std::string_view name, Clock::time_point t0, Failure failure, bool http) {
+    result_.steps.push_back({name, Clock::now() - t0, failure, http});
     if (failure) return fail(name, std::move(failure));
     return true;
   }

@@ -31,7 +31,7 @@ ScenarioResult passing(Scenario scenario) {
   ok.scenario = scenario;
   ok.success = true;
   ok.latency = milliseconds{2};
-  ok.steps.push_back({"search", milliseconds{1}, Failure::ok()});
+  ok.steps.push_back({"search", milliseconds{1}, Failure::ok(), true});
   ok.validator = ValidationCategory::pass;
   return ok;
 }
@@ -42,8 +42,8 @@ ScenarioResult failing_surge() {
   bad.failed_at = "playbook_record";
   bad.failure = Failure{FailureKind::http_status, kNasty};
   bad.latency = milliseconds{5};
-  bad.steps.push_back({"search", milliseconds{1}, Failure::ok()});
-  bad.steps.push_back({"playbook_record", milliseconds{4}, bad.failure});
+  bad.steps.push_back({"search", milliseconds{1}, Failure::ok(), true});
+  bad.steps.push_back({"playbook_record", milliseconds{4}, bad.failure, true});
   bad.validator = ValidationCategory::fail_policy;
   return bad;
 }
@@ -194,8 +194,11 @@ TEST_F(ReportersTest, FactoryKnowsEachFormatAndItsFile) {
   EXPECT_EQ(make_reporter("console")->file_name(), "report.txt");
   EXPECT_EQ(make_reporter("junit")->file_name(), "junit.xml");
   EXPECT_EQ(make_reporter("json")->file_name(), "report.json");
-  EXPECT_EQ(make_reporter("html"), nullptr);
-  EXPECT_EQ(reporter_names().size(), 3u);
+  EXPECT_EQ(make_reporter("html")->file_name(), "report.html");
+  EXPECT_EQ(make_reporter("csv")->file_name(), "timeseries.csv");
+  EXPECT_EQ(make_reporter("openmetrics")->file_name(), "metrics.om");
+  EXPECT_EQ(make_reporter("xml"), nullptr);
+  EXPECT_EQ(reporter_names().size(), 6u);
 }
 
 TEST_F(ReportersTest, JunitHasOneSuitePerCaseWithItsOwnTimeAndRate) {
@@ -357,12 +360,15 @@ TEST_F(ReportersTest, ConsoleHeaderNamesTheRunSettingsAndTheSeed) {
 
 TEST_F(ReportersTest, ConsoleHasASectionPerCaseWithItsOwnFigures) {
   const std::string text = write("console");
-  const auto single = text.find("── " + kSingle +
-                                " (cold_search_email) ──\n"
-                                "30 runs in 2.000 s (15.0/s) · 8 VUs on 2 threads\n");
+  const auto single =
+      text.find("── " + kSingle +
+                " (cold_search_email) ──\n"
+                "30 runs in 2.000 s (15.0/s) · 30 HTTP requests (15.0/s) · 8 VUs on 2 "
+                "threads\n");
   const auto mix = text.find("── " + kMix +
                              " (mix) ──\n"
-                             "14 runs in 4.000 s (3.5/s) · 8 VUs on 1 thread · weights "
+                             "14 runs in 4.000 s (3.5/s) · 18 HTTP requests (4.5/s) · 8 VUs on 1 "
+                             "thread · weights "
                              "cold_search_email=35,surge_fill_validate=15\n");
   ASSERT_NE(single, std::string::npos) << text;
   ASSERT_NE(mix, std::string::npos) << text;

@@ -37,6 +37,11 @@ struct RunSettings {
   std::string queries;               // the query pool (--queries): "generated" or "seed"
   std::string roster;       // whom drafts and proposals name (--roster): "seed" or "corpus"
   std::string roster_file;  // with roster "corpus": the corpus file the validators read; else empty
+  double interval_s = 0;    // the time series' interval (0: no series)
+  // The gateway process sampled for CPU and RSS (0: none, and footprint_note says why).
+  int gateway_pid = 0;
+  std::string footprint_note;
+  std::string chart_js;  // the chart library report.html inlines
 };
 
 struct Verdict {
@@ -102,6 +107,25 @@ struct RunReport {
   std::uint64_t total_runs() const;
   std::uint64_t total_failures() const;
 };
+
+// Every HTTP exchange of a registry together: the runs of its HTTP steps (not the in-process
+// validator steps), their failures, and their latencies merged.
+struct HttpTotals {
+  std::uint64_t requests = 0;
+  std::uint64_t failures = 0;
+  LatencyHistogram latency;
+};
+HttpTotals http_totals(const Registry& registry);
+
+// The gateway's footprint over a series: how many intervals were sampled, the mean of their
+// CPU figures (% of one core) and the peak resident set size. samples == 0 when not sampled.
+struct FootprintSummary {
+  std::size_t samples = 0;
+  double mean_cpu_percent = 0;
+  double peak_cpu_percent = 0;
+  std::uint64_t peak_rss_bytes = 0;
+};
+FootprintSummary footprint_summary(const TimeSeries& series);
 
 // The settings the reports show for `config` (secret header values redacted).
 RunSettings describe_settings(const RunConfig& config);

@@ -1,5 +1,6 @@
 // Writes a run's reports into a folder, one file per format (report.txt, junit.xml,
-// report.json). The only place the harness writes report files.
+// report.json, report.html, timeseries.csv, metrics.om). The only place the harness writes
+// report files; it also reads the chart library report.html inlines.
 #pragma once
 
 #include <string>

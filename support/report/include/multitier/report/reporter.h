@@ -1,5 +1,6 @@
 // One reporter interface, one small file per format (console_reporter.cpp, junit_reporter.cpp,
-// json_reporter.cpp), picked by name. Reporters format a RunReport onto a stream the caller
+// json_reporter.cpp, csv_reporter.cpp, openmetrics_reporter.cpp, html_reporter.cpp), picked
+// by name. Reporters format a RunReport onto a stream the caller
 // opened; they never open files, print elsewhere or change the report.
 #pragma once
 
@@ -23,7 +24,7 @@ class Reporter {
   virtual std::string_view file_name() const = 0;
 };
 
-// "console", "junit" or "json"; nullptr for any other name.
+// "console", "junit", "json", "csv", "openmetrics" or "html"; nullptr for any other name.
 std::unique_ptr<Reporter> make_reporter(std::string_view name);
 // The names make_reporter accepts, for help texts.
 std::vector<std::string_view> reporter_names();
@@ -32,6 +33,13 @@ std::vector<std::string_view> reporter_names();
 std::unique_ptr<Reporter> make_console_reporter();
 std::unique_ptr<Reporter> make_junit_reporter();
 std::unique_ptr<Reporter> make_json_reporter();
+std::unique_ptr<Reporter> make_csv_reporter();          // timeseries.csv
+std::unique_ptr<Reporter> make_openmetrics_reporter();  // metrics.om
+// report.html, with `chart_library` (the text of Chart.js's UMD build) inlined; when it is
+// empty the report says so (`missing_library_note`, e.g. "install libjs-chart.js") and still
+// shows its tables. make_reporter("html") makes one without a library.
+std::unique_ptr<Reporter> make_html_reporter(std::string chart_library,
+                                             std::string missing_library_note);
 
 enum class TextTarget {
   json,  // valid UTF-8: every malformed sequence becomes U+FFFD

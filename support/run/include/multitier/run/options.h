@@ -59,6 +59,9 @@ struct Options {
   ExecutorSettings executor;         // how stress mode schedules starts
   double max_dropped_rate = -1;      // open model: fail above this dropped fraction; < 0: none
   double min_achieved_rate = -1;     // open model: fail below this starts/s; < 0: none
+  Nanos interval = std::chrono::seconds(1);  // the time series' interval; 0: no series
+  int gateway_pid = 0;  // the gateway's process to sample; 0: found from the port when local
+  std::string chart_js = "/usr/share/javascript/chart.js/chart.min.js";  // inlined in report.html
   std::vector<std::string> headers;  // "Name: value", sent on every request
   std::vector<std::string> secret_headers;  // names (lower case) whose values are redacted;
                                             // authorization and proxy-authorization always are

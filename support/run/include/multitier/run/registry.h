@@ -4,6 +4,8 @@
 // Threading: one Registry per thread, no locks inside. The runner merges the per-thread
 // registries after joining the threads.
 //
+// The registry also holds the run's time series (series.h), recorded beside the totals.
+//
 // Memory is bounded whatever the run length: per scenario at most kMaxSteps distinct steps,
 // kMaxFailedAt distinct failed_at names and kMaxErrorSamples distinct error samples are kept;
 // anything beyond is added to an "other" counter.
@@ -18,6 +20,7 @@
 
 #include "multitier/run/histogram.h"
 #include "multitier/run/schedule_stats.h"
+#include "multitier/run/series.h"
 #include "multitier/workload/catalogue.h"
 
 namespace multitier {
@@ -26,6 +29,7 @@ inline constexpr int kValidationCategoryCount = 4;
 
 struct StepStats {
   std::string name;  // StepResult::step
+  bool http = false;  // an HTTP exchange (false: an in-process validator step)
   std::uint64_t runs = 0;
   std::uint64_t failures = 0;  // steps whose failure kind was not none
   LatencyHistogram latency;
@@ -107,6 +111,11 @@ class Registry {
   // failed_at name and error have been seen before (a new one copies its name or message
   // once, until the bounds above are reached; after that nothing is allocated at all).
   void record(const ScenarioResult& result);
+  // The same, and into the time series at wall-clock time `at` (when the series is enabled).
+  void record(const ScenarioResult& result, WallNanos at) {
+    record(result);
+    series_.record(result, at);
+  }
 
   // Adds `other` into this registry. The result equals recording all of other's results here
   // after this registry's own, except when more than kMaxErrorSamples distinct errors occur:
@@ -129,11 +138,16 @@ class Registry {
   const ScheduleStats& schedule() const { return schedule_; }
   ScheduleStats& schedule() { return schedule_; }
 
+  // The run over time (disabled unless the runner enabled it: TimeSeries(interval)).
+  const TimeSeries& series() const { return series_; }
+  TimeSeries& series() { return series_; }
+
   friend bool operator==(const Registry&, const Registry&) = default;
 
  private:
   std::array<ScenarioStats, kScenarioCount> scenarios_;
   ScheduleStats schedule_;
+  TimeSeries series_;
 };
 
 }  // namespace multitier

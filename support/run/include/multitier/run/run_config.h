@@ -30,6 +30,10 @@ struct RunConfig {
   std::uint64_t seed = 1;            // never 0: drawn (and reported) when --seed left it 0
   std::uint64_t nonce = 0;           // per process: keeps playbook texts of two runs apart
   std::vector<std::string> secrets;  // header values to redact from every output
+  // The gateway's process when it is local and visible (--gateway-pid, or the listener on the
+  // URL's loopback port), sampled each interval; 0 otherwise, and footprint_note says why.
+  int gateway_pid = 0;
+  std::string footprint_note;
 
   HttpOptions http() const;
   Thresholds thresholds() const;

@@ -6,8 +6,10 @@
 // choices). VUs are spread over `threads` event-loop threads (VU v on thread v mod T); each
 // thread drives its VUs' requests through one TransferLoop (one curl multi handle) and records
 // their results into its own Registry, so nothing on the hot path is shared and no lock is
-// taken. Threads publish a copy of their registry about once a second for progress; the final
-// registries are merged after join. The runner never prints.
+// taken. Each thread also keeps the run's time series (series.h) and publishes every interval
+// it closes for progress; the final registries are merged after join. When the plan names the
+// gateway's process, the runner samples its CPU and RSS once per interval into the series
+// (footprint.h). The runner never prints.
 //
 // A scenario that fails to connect is followed by a 10 ms pause of that VU: a dead gateway
 // would otherwise turn every VU into a busy loop of refused connections, starving the machine
@@ -45,12 +47,24 @@ struct RunPlan {
   // How starts are scheduled in stress mode (iterations mode ignores it). The open-model
   // executors run on executor.max_vus VUs instead of `concurrency`.
   ExecutorSettings executor;
+  // The time series' interval (series.h); 0 keeps no series.
+  Nanos interval = std::chrono::seconds(1);
+  // The gateway's process, sampled (CPU, RSS) once per interval into the series; 0: none.
+  int gateway_pid = 0;
 };
 
 struct RunProgress {
-  double elapsed_s = 0;                // since the measured phase began (negative during warmup)
-  double planned_s = 0;                // duration in stress mode, 0 in iterations mode
-  const Registry* snapshot = nullptr;  // merged published registries; valid during the call
+  double elapsed_s = 0;  // since the measured phase began (negative during warmup)
+  double planned_s = 0;  // duration in stress mode, 0 in iterations mode
+  // Totals so far, from what the threads last published.
+  std::uint64_t runs = 0;
+  std::uint64_t failures = 0;
+  // The last whole interval of the series, merged over the threads, and the seconds of the
+  // measured phase it covers; nullptr when the series is off or no interval has ended yet.
+  // Valid during the call.
+  const SeriesInterval* last = nullptr;
+  const std::vector<std::string>* last_names = nullptr;  // its StepPoint names
+  double last_s = 0;
 };
 
 struct RunOutcome {

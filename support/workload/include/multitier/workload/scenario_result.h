@@ -34,7 +34,8 @@ using Nanos = std::chrono::nanoseconds;
 struct StepResult {
   std::string_view step;  // static literal: "search", "email_validate", "search_2", ...
   Nanos latency{0};
-  Failure failure;  // kind none when the step succeeded
+  Failure failure;   // kind none when the step succeeded
+  bool http = false;  // an HTTP exchange with the gateway (false: an in-process validator)
 };
 
 struct ScenarioResult {

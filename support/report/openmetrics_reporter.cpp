@@ -1,0 +1,19 @@
+#include "multitier/report/reporter.h"
+
+namespace multitier {
+namespace {
+
+// Written by a later change; for now the file is created empty.
+class OpenMetricsReporter final : public Reporter {
+ public:
+  void write(const RunReport&, std::ostream&) const override {}
+  std::string_view file_name() const override { return "metrics.om"; }
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_openmetrics_reporter() {
+  return std::make_unique<OpenMetricsReporter>();
+}
+
+}  // namespace multitier

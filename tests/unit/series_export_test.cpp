@@ -1,0 +1,1 @@
+// Tests of the CSV and OpenMetrics exports: a later change.
