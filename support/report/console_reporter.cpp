@@ -261,6 +261,22 @@ void header(std::ostream& out, const RunReport& report) {
   for (std::size_t i = 0; i < s.headers.size(); ++i) {
     out << (i == 0 ? " · headers: " : "; ") << one_line(s.headers[i]);
   }
+  if (s.segments > 1 || s.allow_remote || !s.start_at.empty()) {
+    std::string line;
+    if (s.segments > 1) {
+      line += "segment " + std::to_string(s.segment) + "/" + std::to_string(s.segments) +
+              " (from " + one_line(s.segment_source) + "): these figures are one share of the run";
+    }
+    if (s.allow_remote)
+      line += std::string(line.empty() ? "" : " · ") +
+              "--allow-remote: targets off this machine allowed";
+    if (!s.start_at.empty()) {
+      line += std::string(line.empty() ? "" : " · ") + "start at " + one_line(s.start_at);
+      line += s.start_late_s > 0.001 ? " (began " + format_fixed(s.start_late_s, 3) + " s late)"
+                                     : " (began on time)";
+    }
+    out << '\n' << line;
+  }
   out << "\nthresholds: max failure rate " << format_shortest(report.thresholds.max_failure_rate);
   for (const auto& [which, budget] : report.thresholds.p99_budget) {
     out << " · p99 " << to_string(which) << " ≤ " << format_duration_exact(budget);

@@ -312,6 +312,12 @@ void settings(Writer& w, const RunSettings& s) {
   w.EndArray();
   member(w, "version", std::string_view(s.version));
   member(w, "interval_s", s.interval_s);
+  member(w, "segment", s.segment);
+  member(w, "segments", s.segments);
+  member(w, "segment_source", std::string_view(s.segment_source));
+  member(w, "allow_remote", s.allow_remote);
+  member(w, "start_at", std::string_view(s.start_at));
+  member(w, "start_late_s", s.start_late_s);
   w.EndObject();
 }
 

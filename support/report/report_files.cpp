@@ -34,7 +34,7 @@ std::vector<std::string> write_report_files(const RunReport& report, const std::
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create report folder " + dir + ": " + ec.message());
   std::vector<std::string> written;
-  for (const char* format : {"console", "junit", "json", "html", "csv", "openmetrics"}) {
+  for (const char* format : {"console", "junit", "json", "html", "csv", "openmetrics", "result"}) {
     auto reporter = std::string_view(format) == "html" ? html_reporter(report.settings.chart_js)
                                                        : make_reporter(format);
     const std::string path =

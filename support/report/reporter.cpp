@@ -17,13 +17,14 @@ std::unique_ptr<Reporter> make_plain_html_reporter() {
   return make_html_reporter("", "no chart library was given to the report writer");
 }
 
-constexpr std::array<Factory, 6> kFactories = {{
+constexpr std::array<Factory, 7> kFactories = {{
     {"console", &make_console_reporter},
     {"junit", &make_junit_reporter},
     {"json", &make_json_reporter},
     {"csv", &make_csv_reporter},
     {"openmetrics", &make_openmetrics_reporter},
     {"html", &make_plain_html_reporter},
+    {"result", &make_result_reporter},
 }};
 
 bool xml_allowed(char32_t c) {

@@ -97,9 +97,13 @@ Task<void> open_vu(LoopThread& self, TransferLoop& loop, OpenState& state, std::
 Task<void> dispatch(LoopThread& self, TransferLoop& loop, OpenState& state) {
   const RunPlan& plan = self.plan;
   ScheduleStats& stats = self.registry.schedule();
-  ArrivalSchedule schedule(self.curve, plan.executor.arrivals, self.thread, self.threads,
-                           plan.seed);
-  Random pick(Random::derive(plan.seed, 0xD15A7C4000ull + static_cast<std::uint64_t>(self.thread)));
+  // One stripe of all the segments' threads: its own phase and random streams.
+  const Segment& segment = plan.segment;
+  const std::int64_t stripe =
+      static_cast<std::int64_t>(segment.index - 1) * self.threads + self.thread;
+  ArrivalSchedule schedule(self.curve, plan.executor.arrivals, self.thread, self.threads, plan.seed,
+                           static_cast<double>(segment.index - 1) / segment.count, stripe);
+  Random pick(Random::derive(plan.seed, 0xD15A7C4000ull + static_cast<std::uint64_t>(stripe)));
   while (auto at = schedule.next()) {
     const auto planned = self.start + std::chrono::duration_cast<Clock::duration>(
                                           std::chrono::duration<double>(*at));

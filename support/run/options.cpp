@@ -1,5 +1,6 @@
 #include "multitier/run/options.h"
 
+#include "multitier/run/start_time.h"
 #include "option_reader.h"
 
 #include <algorithm>
@@ -67,6 +68,11 @@ po::options_description describe() {
     ("interval", po::value<std::string>()->default_value("1s"), "the time series' interval (timeseries.csv, metrics.om, report.html, the progress line): 100ms..1h, or 0 for no series")
     ("gateway-pid", po::value<int>()->default_value(0), "the gateway's process, sampled for CPU and RSS each interval; 0: the process listening on the gateway's loopback port, when this user can see it")
     ("chart-js", po::value<std::string>()->default_value("/usr/share/javascript/chart.js/chart.min.js"), "the Chart.js file (Debian's libjs-chart.js) inlined into report.html; when absent the report says so and keeps its tables")
+    ("segment", po::value<std::string>()->default_value(""), "run the i-th of n disjoint shares of the load, 1-based (2/3): VUs dealt v mod n (50 in 3: 17/17/16), arrival rates and stage targets divided by n; multitier-merge joins the segments' result.json. When absent: JOB_COMPLETION_INDEX (0-based, with --segments) or CI_NODE_INDEX/CI_NODE_TOTAL")
+    ("segments", po::value<int>()->default_value(0), "the number of segments that goes with Kubernetes' JOB_COMPLETION_INDEX (the Indexed Job's completions)")
+    ("allow-remote", po::value<bool>()->default_value(false)->implicit_value(true), "allow a gateway off this machine (a Kubernetes Service, another host); without it only loopback targets are loaded. The reports state it")
+    ("start-at", po::value<std::string>()->default_value(""), "begin the first case at this RFC 3339 time (2026-12-01T12:00:00Z), so segments on several machines start together; a segment that starts late says so")
+    ("start-delay", po::value<std::string>()->default_value("0s"), "begin the first case this long after the suite starts (instead of --start-at)")
     ("header", po::value<std::vector<std::string>>()->composing(), "'Name: value' sent on every request, the probe included; repeatable (MULTITIER_HEADERS: one per line)")
     ("secret-header", po::value<std::vector<std::string>>()->composing(), "a header name whose value is redacted in every report and log line (Authorization and Proxy-Authorization always are); repeatable (MULTITIER_SECRET_HEADERS: comma-separated)");
   // clang-format on
@@ -189,14 +195,49 @@ std::vector<std::string> parse_headers(const Reader& in) {
   return out;
 }
 
+void fill_distributed(const Reader& in, Options& o) {
+  if (in.given("segment")) {
+    std::string error;
+    auto segment = parse_segment(in.get<std::string>("segment"), error);
+    if (!segment) in.bad("segment", error);
+    o.segment = *segment;
+    o.segment_source = in.label("segment");
+  }
+  o.segments = in.in_range("segments", 0, 1000);
+  const std::string at = in.get<std::string>("start-at");
+  const Nanos delay = in.duration("start-delay", Nanos(0));
+  if (!at.empty() && delay.count() > 0)
+    in.bad("start-delay", "give --start-at or --start-delay, not both");
+  const auto now =
+      std::chrono::duration_cast<Nanos>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  if (!at.empty()) {
+    std::string error;
+    auto when = parse_rfc3339(at, error);
+    if (!when) in.bad("start-at", error);
+    if (*when - now > std::chrono::duration_cast<Nanos>(std::chrono::hours(24)).count()) {
+      in.bad("start-at",
+             "'" + at + "' is more than 24 h away; the suite waits for it, so it refuses");
+    }
+    o.start_at = *when;
+    o.start_at_text = at;
+  } else if (delay.count() > 0) {
+    if (delay > std::chrono::hours(24)) in.bad("start-delay", "must be at most 24h");
+    o.start_at = now + delay.count();
+    o.start_at_text = format_rfc3339(o.start_at);
+  }
+}
+
 void fill(const Reader& in, Options& o) {
+  o.allow_remote = in.get<bool>("allow-remote");
   o.gateway_given = in.has("gateway");
   if (o.gateway_given) o.gateway = in.get<std::string>("gateway");
   if (in.has("gateway-url-file")) o.gateway_url_file = in.get<std::string>("gateway-url-file");
   if (o.gateway_given) {
-    if (std::string problem = target_problem(o.gateway); !problem.empty())
+    if (std::string problem = target_problem(o.gateway, o.allow_remote); !problem.empty())
       in.bad("gateway", problem);
   }
+  fill_distributed(in, o);
   o.corpus = in.get<std::string>("corpus");
   if (o.corpus.empty()) in.bad("corpus", "must name an index");
   o.concurrency = in.in_range("concurrency", 1, 1024);
@@ -333,6 +374,11 @@ ParseOutcome parse_options(int argc, const char* const* argv, const char* const*
     po::notify(vm);
     Options options;
     fill(Reader(vm, std::move(sources)), options);
+    // The engines' own index variables, when no segment was named.
+    if (options.segment_source.empty()) {
+      options.segment =
+          segment_from_environment(environment, options.segments, options.segment_source);
+    }
     out = std::move(options);
     return {};
   } catch (const std::exception& e) {

@@ -46,6 +46,8 @@ RunPlan RunConfig::plan(const std::vector<std::pair<Scenario, int>>& weights,
   p.executor = options.executor;
   p.interval = options.interval;
   p.gateway_pid = gateway_pid;
+  p.segment = options.segment;
+  p.start_at = options.start_at;
   return p;
 }
 
@@ -65,7 +67,8 @@ RunConfig make_run_config(Options options) {
   } catch (const std::exception& e) {
     throw std::invalid_argument(e.what());
   }
-  if (std::string problem = target_problem(config.gateway); !problem.empty()) {
+  if (std::string problem = target_problem(config.gateway, options.allow_remote);
+      !problem.empty()) {
     throw std::invalid_argument("gateway " + problem);
   }
   const auto now =

@@ -13,13 +13,20 @@
 
 namespace multitier {
 
+using namespace std::chrono_literals;
+
 namespace detail {
 
 std::vector<std::uint64_t> LoopThread::my_vus() const {
+  // The segment's VUs (all of them for the whole run), dealt round-robin to its threads.
   std::vector<std::uint64_t> mine;
-  for (auto v = static_cast<std::uint64_t>(thread); v < vus;
-       v += static_cast<std::uint64_t>(threads))
-    mine.push_back(v);
+  std::uint64_t dealt = 0;
+  for (std::uint64_t v = 0; v < vus; ++v) {
+    if (!plan.segment.owns(v)) continue;
+    if (dealt++ % static_cast<std::uint64_t>(threads) == static_cast<std::uint64_t>(thread)) {
+      mine.push_back(v);
+    }
+  }
   return mine;
 }
 
@@ -105,6 +112,14 @@ void fill_series(TimeSeries& series, const RunPlan& plan, const RateCurve& curve
   const std::int64_t last = series.index_of(end - 1);
   series.fill(first, last);
   const auto length = series.interval().count();
+  // The curve of the VU executors is the whole run's; a segment's target is its share.
+  double target_share = 1;
+  if (!plan.segment.whole() && !open_model(plan.executor.kind)) {
+    target_share =
+        plan.executor.kind == ExecutorKind::constant_vus && plan.concurrency > 0
+            ? static_cast<double>(plan.segment.share(plan.concurrency)) / plan.concurrency
+            : 1.0 / plan.segment.count;
+  }
   for (SeriesInterval& interval : series.intervals()) {
     if (interval.index < first || interval.index > last) continue;
     if (plan.stress) {
@@ -121,7 +136,7 @@ void fill_series(TimeSeries& series, const RunPlan& plan, const RateCurve& curve
                           (static_cast<double>(to - from) * (k + 0.5)) / kPoints;
         sum += curve.at(at / 1e9);
       }
-      interval.target = sum / kPoints;
+      interval.target = sum / kPoints * target_share;
     }
   }
   for (const auto& [index, sample] : footprint) {
@@ -139,7 +154,9 @@ int default_loop_threads() {
 }
 
 int loop_threads(const RunPlan& plan) {
-  const int vus = vu_count(plan);
+  // The same in every segment (the arrival-rate executors stripe their starts over all the
+  // segments' threads): as for the largest segment's VUs.
+  const int vus = (vu_count(plan) + plan.segment.count - 1) / plan.segment.count;
   const int wanted = plan.threads > 0 ? plan.threads : default_loop_threads();
   return std::max(1, std::min(wanted, vus));
 }
@@ -160,8 +177,18 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                     const ProgressCallback& progress, std::chrono::milliseconds progress_every) {
   const int vus = vu_count(plan);
   const int threads = loop_threads(plan);
-  const RateCurve curve =
-      executor_curve(plan.executor, plan.concurrency, plan.warmup + plan.duration);
+  // A segment's arrival-rate curve is its share of the whole run's (segment.h).
+  const RateCurve curve = executor_curve(segment_executor(plan.executor, plan.segment),
+                                         plan.concurrency, plan.warmup + plan.duration);
+  const WallClock wall;
+  // A common start (--start-at): wait for it, in ticks so a stop is seen.
+  RunOutcome outcome;
+  if (plan.start_at > 0) {
+    for (WallNanos now = wall.now(); now < plan.start_at && !stop.load(); now = wall.now()) {
+      std::this_thread::sleep_for(std::min<Nanos>(Nanos(plan.start_at - now), 20ms));
+    }
+    outcome.start_late_s = static_cast<double>(wall.now() - plan.start_at) / 1e9;
+  }
   const auto start = Clock::now();
   const auto measure_from = start + (plan.stress ? plan.warmup : std::chrono::nanoseconds(0));
   // Ramping executors last as long as their stages, the warm-up being their first part.
@@ -170,7 +197,6 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
                                           std::chrono::duration<double>(curve.duration_s()))
                             : measure_from + plan.duration;
 
-  const WallClock wall;
   std::vector<Published> published(progress ? static_cast<std::size_t>(threads) : 0);
   std::vector<LoopThread> loops;
   loops.reserve(static_cast<std::size_t>(threads));
@@ -258,8 +284,7 @@ RunOutcome run_plan(const RunPlan& plan, const std::atomic<bool>& stop,
     if (thread.error) std::rethrow_exception(thread.error);
   }
 
-  RunOutcome outcome;
-  outcome.vus = vus;
+  outcome.vus = plan.segment.share(vus);
   outcome.threads = threads;
   for (auto& thread : loops) {
     outcome.registry.merge(thread.registry);  // the series too

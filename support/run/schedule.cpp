@@ -119,13 +119,14 @@ double RateCurve::mean(double from, double to) const {
 }
 
 ArrivalSchedule::ArrivalSchedule(const RateCurve& curve, Arrivals arrivals, int thread, int threads,
-                                 std::uint64_t seed)
+                                 std::uint64_t seed, double phase, std::int64_t stream)
     : curve_(curve),
       arrivals_(arrivals),
       share_(1.0 / std::max(threads, 1)),
-      next_count_(arrivals == Arrivals::uniform ? static_cast<double>(thread) : 0.0),
+      next_count_(arrivals == Arrivals::uniform ? static_cast<double>(thread) + phase : 0.0),
       step_(static_cast<double>(std::max(threads, 1))),
-      random_(Random::derive(seed, 0x5EED0000u + static_cast<std::uint64_t>(thread))) {
+      random_(Random::derive(
+          seed, 0x5EED0000u + static_cast<std::uint64_t>(stream >= 0 ? stream : thread))) {
   if (arrivals_ == Arrivals::poisson) next_count_ = exponential() / share_;
 }
 

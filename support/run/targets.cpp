@@ -44,7 +44,7 @@ bool is_loopback_url(std::string_view url) {
   return dots == 3 && digits > 0 && digits <= 3;
 }
 
-std::string target_problem(std::string_view url) {
+std::string target_problem(std::string_view url, bool allow_remote) {
   // Appended piece by piece: GCC 12 reports a false -Wrestrict on `const char* + std::string&&`
   // at -O3.
   std::string quoted = "'";
@@ -80,10 +80,10 @@ std::string target_problem(std::string_view url) {
       return "bad port '" + std::string(port) + "' in " + quoted + " (1..65535)";
     }
   }
-  if (!is_loopback_url(url)) {
+  if (!allow_remote && !is_loopback_url(url)) {
     return "refusing to send load to " + quoted +
            ": the suite targets loopback gateways only (http://127.0.0.1:PORT, "
-           "http://localhost:PORT, http://[::1]:PORT)";
+           "http://localhost:PORT, http://[::1]:PORT) unless --allow-remote is given";
   }
   return {};
 }

@@ -118,6 +118,23 @@ int main(int argc, char** argv) {
     std::cerr << "multitier: " << e.what() << "\n";
     return 2;
   }
+  // Said before any load: the run's share, a target off this machine, a common start.
+  const multitier::Options& chosen = config.options;
+  if (!chosen.segment.whole()) {
+    std::cerr << "multitier: segment " << chosen.segment.index << "/" << chosen.segment.count
+              << " (from " << chosen.segment_source << "): this process runs 1/"
+              << chosen.segment.count << " of the load\n";
+  }
+  if (chosen.allow_remote) {
+    std::cerr << "multitier: --allow-remote: the loopback-only guard is off; target "
+              << config.gateway
+              << (multitier::is_loopback_url(config.gateway) ? " (loopback)"
+                                                             : " (off this machine)")
+              << "\n";
+  }
+  if (chosen.start_at > 0) {
+    std::cerr << "multitier: the first case starts at " << chosen.start_at_text << "\n";
+  }
   // GoogleTest owns the environment and the listener; both live until the program ends. The
   // environment loads the pools (--roster-file): a file it cannot load is a bad option.
   multitier::SuiteEnvironment* suite = nullptr;

@@ -198,7 +198,8 @@ TEST_F(ReportersTest, FactoryKnowsEachFormatAndItsFile) {
   EXPECT_EQ(make_reporter("csv")->file_name(), "timeseries.csv");
   EXPECT_EQ(make_reporter("openmetrics")->file_name(), "metrics.om");
   EXPECT_EQ(make_reporter("xml"), nullptr);
-  EXPECT_EQ(reporter_names().size(), 6u);
+  EXPECT_EQ(make_reporter("result")->file_name(), "result.json");
+  EXPECT_EQ(reporter_names().size(), 7u);
 }
 
 TEST_F(ReportersTest, JunitHasOneSuitePerCaseWithItsOwnTimeAndRate) {

@@ -42,6 +42,17 @@ struct RunSettings {
   int gateway_pid = 0;
   std::string footprint_note;
   std::string chart_js;  // the chart library report.html inlines
+  // Which share of the load this process ran (--segment i/n, 1-based; 1/1: all of it), and
+  // where that came from ("--segment", "MULTITIER_SEGMENT", "JOB_COMPLETION_INDEX",
+  // "CI_NODE_INDEX"; empty for the default 1/1).
+  int segment = 1;
+  int segments = 1;
+  std::string segment_source;
+  bool allow_remote = false;  // --allow-remote: the loopback-only guard was lifted
+  // --start-at (RFC 3339, UTC) when given, else empty; how late the measured phase began after
+  // it (negative: never; 0 when no common start was set).
+  std::string start_at;
+  double start_late_s = 0;
 };
 
 struct Verdict {
@@ -69,6 +80,9 @@ struct CaseReport {
   bool stress = false;
   double warmup_s = 0;  // the executor's timeline began this long before the measured phase
   int threads = 0;      // event-loop threads it ran on
+  // The segment count this case's figures are one share of (1: the whole run); the
+  // arrival-rate executors' targets, and --min-achieved-rate, are divided by it.
+  int segments = 1;
   bool interrupted = false;
   double interrupted_after_s = 0;  // measured time of this case when the signal came
   // Why the case did not run at all ("the gateway at ... did not answer ...", "interrupted

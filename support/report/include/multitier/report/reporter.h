@@ -24,7 +24,8 @@ class Reporter {
   virtual std::string_view file_name() const = 0;
 };
 
-// "console", "junit", "json", "csv", "openmetrics" or "html"; nullptr for any other name.
+// "console", "junit", "json", "csv", "openmetrics", "html" or "result"; nullptr for any other
+// name.
 std::unique_ptr<Reporter> make_reporter(std::string_view name);
 // The names make_reporter accepts, for help texts.
 std::vector<std::string_view> reporter_names();
@@ -35,6 +36,7 @@ std::unique_ptr<Reporter> make_junit_reporter();
 std::unique_ptr<Reporter> make_json_reporter();
 std::unique_ptr<Reporter> make_csv_reporter();          // timeseries.csv
 std::unique_ptr<Reporter> make_openmetrics_reporter();  // metrics.om
+std::unique_ptr<Reporter> make_result_reporter();       // result.json (result_file.h)
 // report.html, with `chart_library` (the text of Chart.js's UMD build) inlined; when it is
 // empty the report says so (`missing_library_note`, e.g. "install libjs-chart.js") and still
 // shows its tables. make_reporter("html") makes one without a library.

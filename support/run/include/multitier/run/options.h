@@ -14,6 +14,7 @@
 
 #include "multitier/common/duration.h"
 #include "multitier/run/executor.h"
+#include "multitier/run/segment.h"
 #include "multitier/workload/catalogue.h"
 
 namespace multitier {
@@ -55,14 +56,20 @@ struct Options {
   int min_results = 1;                           // a search must return at least this many results
   QuerySource queries = QuerySource::generated;  // the fixtures' generated pool, or the seed's 30
   RosterSource roster = RosterSource::seed;      // the seed's fabricated roster, or the answers
-  std::string roster_file;           // --roster corpus: the corpus JSON Lines the gateway serves
-  ExecutorSettings executor;         // how stress mode schedules starts
-  double max_dropped_rate = -1;      // open model: fail above this dropped fraction; < 0: none
-  double min_achieved_rate = -1;     // open model: fail below this starts/s; < 0: none
+  std::string roster_file;        // --roster corpus: the corpus JSON Lines the gateway serves
+  ExecutorSettings executor;      // how stress mode schedules starts
+  double max_dropped_rate = -1;   // open model: fail above this dropped fraction; < 0: none
+  double min_achieved_rate = -1;  // open model: fail below this starts/s; < 0: none
   Nanos interval = std::chrono::seconds(1);  // the time series' interval; 0: no series
   int gateway_pid = 0;  // the gateway's process to sample; 0: found from the port when local
   std::string chart_js = "/usr/share/javascript/chart.js/chart.min.js";  // inlined in report.html
-  std::vector<std::string> headers;  // "Name: value", sent on every request
+  Segment segment;             // --segment i/n, or from an engine's index variables
+  std::string segment_source;  // what named it ("--segment", "CI_NODE_INDEX", ...); empty: none
+  int segments = 0;            // --segments: the total that goes with JOB_COMPLETION_INDEX
+  bool allow_remote = false;   // --allow-remote: targets off this machine are allowed
+  std::int64_t start_at = 0;   // --start-at / --start-delay, ns since the epoch; 0: none
+  std::string start_at_text;   // as given (--start-at), or computed (--start-delay)
+  std::vector<std::string> headers;         // "Name: value", sent on every request
   std::vector<std::string> secret_headers;  // names (lower case) whose values are redacted;
                                             // authorization and proxy-authorization always are
 };
@@ -100,8 +107,9 @@ std::string resolve_gateway(const Options& options);
 bool is_loopback_url(std::string_view url);
 
 // Why the suite will not send load to `url`, or empty when it will: not an http:// URL, https
-// (the suite speaks plain HTTP), a malformed host or port, or a host off this machine.
-std::string target_problem(std::string_view url);
+// (the suite speaks plain HTTP), a malformed host or port, or a host off this machine (unless
+// `allow_remote`, --allow-remote).
+std::string target_problem(std::string_view url, bool allow_remote = false);
 
 // The suite's version ("0.1.0"), from the CMake project.
 std::string_view suite_version();

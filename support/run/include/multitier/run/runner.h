@@ -27,6 +27,7 @@
 #include "multitier/net/http_client.h"
 #include "multitier/run/executor.h"
 #include "multitier/run/registry.h"
+#include "multitier/run/segment.h"
 #include "multitier/workload/scenarios.h"
 
 namespace multitier {
@@ -51,6 +52,11 @@ struct RunPlan {
   Nanos interval = std::chrono::seconds(1);
   // The gateway's process, sampled (CPU, RSS) once per interval into the series; 0: none.
   int gateway_pid = 0;
+  // Which share of the load this process runs (segment.h); the whole run by default.
+  Segment segment;
+  // When > 0: the executor's timeline starts at this wall-clock time (ns since the epoch),
+  // waited for (a stop ends the wait); a start already past begins at once.
+  std::int64_t start_at = 0;
 };
 
 struct RunProgress {
@@ -74,6 +80,7 @@ struct RunOutcome {
   double wall_s = 0;               // measured phase only
   bool interrupted = false;        // `stop` was raised before the plan completed
   double interrupted_after_s = 0;  // measured time when the stop was seen (0 when not interrupted)
+  double start_late_s = 0;         // with plan.start_at: how long after it the timeline began
 };
 
 using ProgressCallback = std::function<void(const RunProgress&)>;

@@ -75,8 +75,12 @@ enum class Arrivals { uniform, poisson };
 class ArrivalSchedule {
  public:
   // `thread` of `threads` (0-based); `seed` seeds the Poisson gaps (unused for uniform).
+  // `phase` (in [0, 1)) shifts the uniform arrivals by that fraction of a count: a segment i of
+  // n whose curve is 1/n of the whole run's uses (i - 1) / n, so the segments' arrivals
+  // interleave into the whole run's. `stream` names the Poisson random stream (default: the
+  // thread), distinct over every thread of every segment.
   ArrivalSchedule(const RateCurve& curve, Arrivals arrivals, int thread, int threads,
-                  std::uint64_t seed);
+                  std::uint64_t seed, double phase = 0, std::int64_t stream = -1);
   // The next planned start, or nullopt once the curve has ended.
   std::optional<double> next();
 

@@ -95,7 +95,7 @@ struct ScenarioPoint {
   std::uint64_t completions = 0;  // ended in the interval (their latency is below)
   std::uint64_t failures = 0;     // of those, failed
   std::array<std::uint64_t, kFailureKindCount> failure_kinds{};  // failed, by FailureKind
-  std::uint64_t dropped = 0;  // open model: starts of this scenario dropped in the interval
+  std::uint64_t dropped = 0;    // open model: starts of this scenario dropped in the interval
   IntervalHistogram latency;    // end to end, completions of the interval
   IntervalHistogram corrected;  // open model: end to end from the planned start
   friend bool operator==(const ScenarioPoint&, const ScenarioPoint&) = default;

@@ -1,0 +1,2 @@
+// multitier-merge: a later change.
+int main() { return 2; }
