@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace multitier {
 
@@ -54,6 +56,29 @@ LatencyHistogram::Nanos LatencyHistogram::mean() const noexcept {
 std::uint64_t LatencyHistogram::bin_count(int index) const noexcept {
   if (index < -1 || index > kBins) return 0;
   return hist_.at(index);
+}
+
+LatencyHistogram LatencyHistogram::from_bins(const std::vector<std::pair<int, std::uint64_t>>& bins,
+                                             std::uint64_t sum_ns, std::int64_t min_ns,
+                                             std::int64_t max_ns) {
+  LatencyHistogram out;
+  for (const auto& [index, count] : bins) {
+    if (index < -1 || index > kBins) {
+      throw std::invalid_argument("histogram bin " + std::to_string(index) + " is outside [-1, " +
+                                  std::to_string(kBins) + "]");
+    }
+    out.hist_.at(index) += count;
+    out.count_ += count;
+  }
+  if (out.count_ == 0) return out;
+  if (min_ns > max_ns) {
+    throw std::invalid_argument("histogram min " + std::to_string(min_ns) + " exceeds max " +
+                                std::to_string(max_ns));
+  }
+  out.sum_ns_ = sum_ns;
+  out.min_ns_ = min_ns;
+  out.max_ns_ = max_ns;
+  return out;
 }
 
 LatencyHistogram::Nanos LatencyHistogram::percentile(double q) const noexcept {

@@ -81,7 +81,8 @@ struct CaseReport {
   double warmup_s = 0;  // the executor's timeline began this long before the measured phase
   int threads = 0;      // event-loop threads it ran on
   // The segment count this case's figures are one share of (1: the whole run); the
-  // arrival-rate executors' targets, and --min-achieved-rate, are divided by it.
+  // arrival-rate executors' targets are divided by it, and --min-achieved-rate, a figure of the
+  // whole run, is judged only when it is 1 (multitier-merge judges the merged run).
   int segments = 1;
   bool interrupted = false;
   double interrupted_after_s = 0;  // measured time of this case when the signal came

@@ -16,6 +16,8 @@
 #include <boost/histogram/storage_adaptor.hpp>
 #include <chrono>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace multitier {
 
@@ -62,6 +64,13 @@ class LatencyHistogram {
 
   // Number of samples in bin `index` (-1: underflow, kBins: overflow). For tests and exporters.
   std::uint64_t bin_count(int index) const noexcept;
+
+  // Rebuilds a histogram from its parts, for result files: (bin index, count) pairs as
+  // bin_count gives them (any order; a repeated index adds up), and the exact sum, min and
+  // max. count() is the sum of the bins' counts. Throws std::invalid_argument for an index
+  // outside [-1, kBins] or, when something was counted, min > max.
+  static LatencyHistogram from_bins(const std::vector<std::pair<int, std::uint64_t>>& bins,
+                                    std::uint64_t sum_ns, std::int64_t min_ns, std::int64_t max_ns);
 
   friend bool operator==(const LatencyHistogram& a, const LatencyHistogram& b);
 

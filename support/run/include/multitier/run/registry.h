@@ -28,7 +28,7 @@ namespace multitier {
 inline constexpr int kValidationCategoryCount = 4;
 
 struct StepStats {
-  std::string name;  // StepResult::step
+  std::string name;   // StepResult::step
   bool http = false;  // an HTTP exchange (false: an in-process validator step)
   std::uint64_t runs = 0;
   std::uint64_t failures = 0;  // steps whose failure kind was not none
@@ -128,6 +128,8 @@ class Registry {
   const ScenarioStats& stats(Scenario scenario) const {
     return scenarios_[static_cast<std::size_t>(scenario)];
   }
+  // For restoring a registry from a result file.
+  ScenarioStats& stats(Scenario scenario) { return scenarios_[static_cast<std::size_t>(scenario)]; }
   // Totals over all scenarios.
   std::uint64_t total_runs() const;
   std::uint64_t total_failures() const;

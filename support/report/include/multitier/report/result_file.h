@@ -1,0 +1,53 @@
+// The result file (result.json): a run's RunReport written losslessly, so the result files of a
+// run's segments (--segment i/n, run on several machines) can be read back and merged into the
+// report one process running the whole load would have made (multitier-merge). The format is
+// documented in docs/result-format.md.
+//
+// Lossless: read_result(write_result(r)) == r for every field of r: counts exactly, histograms
+// bin for bin, doubles bit for bit (NaN as NaN), strings byte for byte (text that is not valid
+// UTF-8 is written hex-encoded).
+#pragma once
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "multitier/report/report.h"
+
+namespace multitier {
+
+// The format's version, written in every result file. A reader accepts its own version only:
+// any change to the format that an older reader would misread increments it.
+inline constexpr int kResultFormatVersion = 1;
+
+// Writes `report` as a result file (compact JSON, UTF-8). Never throws for any content of the
+// report; stream errors are left in the stream's state. What the "result" reporter writes.
+void write_result(const RunReport& report, std::ostream& out);
+
+// Reads a result file back. Throws std::runtime_error naming `name_for_errors` (the file's
+// path) and what is wrong: not JSON, not a result file, a format version this build does not
+// read, a missing or malformed field (named by its path, e.g. "cases[0].registry...").
+RunReport read_result(std::istream& in, const std::string& name_for_errors);
+
+// Which refusals a merge may ignore.
+struct MergeOptions {
+  // Merge even when some segments of i/n are missing: the merged report is then partial (its
+  // reason names the missing segments), so it fails.
+  bool allow_missing_segments = false;
+};
+
+// Merges the results of one run's segments (`names[k]` names `parts[k]` in messages) into the
+// report of the whole run: case by case, the registries merged (counts exact, histograms bin
+// for bin), the wall time the longest, VUs and threads summed, and every case judged again on
+// the merged figures. The merged settings are the segments' with segment 1/1.
+//
+// Throws std::runtime_error naming the files when the parts are not segments of one run:
+// different suite versions, settings (naming each differing setting and both values) or
+// thresholds, different segment counts, a segment index given twice, missing segments (unless
+// allowed), or different case lists. Throws std::invalid_argument when parts is empty or the
+// sizes differ.
+RunReport merge_results(const std::vector<RunReport>& parts, const std::vector<std::string>& names,
+                        const MergeOptions& options = {});
+
+}  // namespace multitier
