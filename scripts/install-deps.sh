@@ -3,8 +3,8 @@
 # present are skipped, and apt-get is not touched at all when nothing is missing.
 # Usage: scripts/install-deps.sh [--tests] [--bench]
 #   --tests adds the real consumers the report tests check the exports with: Debian's chromium
-#           (report.html in a headless browser, driven from Node.js) and prometheus (promtool
-#           for metrics.om)
+#           (report.html in a headless browser, driven from Node.js), prometheus (promtool
+#           for metrics.om) and python3-yaml (the deployment manifests' check)
 #   --bench adds the peers the benchmarks compare to
 set -euo pipefail
 
@@ -17,7 +17,7 @@ packages=(cmake ninja-build g++ pkg-config
 for flag in "$@"; do
   case "$flag" in
     --tests)
-      packages+=(chromium prometheus)
+      packages+=(chromium prometheus python3-yaml)
       # Node.js drives the browser; a machine that already has node and npm (from any source)
       # keeps them, since Debian's npm would replace a newer nodejs.
       if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi ;;
