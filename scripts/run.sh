@@ -39,5 +39,5 @@ set +e
 build/tests/multitier/multitier_suite --stress --gtest_filter='*Mix*' "$@"
 status=$?
 set -e
-echo "run: reports in $report_dir (report.txt, junit.xml, report.json)"
+echo "run: reports in $report_dir (report.txt, junit.xml, report.json, report.html, timeseries.csv, metrics.om, result.json)"
 exit $status

@@ -3,7 +3,9 @@
 // scenario carrying its figures, and top-level counts that are the sums of its testsuites;
 // report.json parses, keeps the seed's summary fields and has cases[0] for the mix with each
 // seed scenario, runs > 0 and a rate equal to its runs / its own wall_sec (within 1 %);
-// report.txt has the title, the mix's section, a row per scenario and names the seed.
+// report.txt has the title, the mix's section, a row per scenario and names the seed; and the
+// other files of the folder (report.html, timeseries.csv, metrics.om, result.json) are there
+// and not empty (their own tests read them with a browser, Prometheus and multitier-merge).
 // Exit 0 when all hold, 1 otherwise, naming each problem.
 //   multitier_report_check REPORT_DIR
 #include <rapidjson/document.h>
@@ -202,9 +204,14 @@ int main(int argc, char** argv) {
   check_junit(dir + "/junit.xml");
   const auto seed = check_json(dir + "/report.json");
   check_text(dir + "/report.txt", seed);
+  for (const char* name : {"report.html", "timeseries.csv", "metrics.om", "result.json"}) {
+    std::ifstream in(dir + "/" + name, std::ios::binary | std::ios::ate);
+    if (!in || in.tellg() <= 0) problem(dir + "/" + name + " is missing or empty");
+  }
   if (problems == 0) {
     std::cout << "report_check: " << dir
-              << ": junit.xml, report.json and report.txt are complete\n";
+              << ": junit.xml, report.json and report.txt are complete; report.html, "
+                 "timeseries.csv, metrics.om and result.json are there\n";
   }
   return problems == 0 ? 0 : 1;
 }
