@@ -106,6 +106,14 @@ void run_properties(std::ostream& out, const RunReport& report) {
     property(out, in, "p99_budget." + std::string(to_string(which)), format_duration_exact(budget));
     property(out, in, "p99_budget_ms." + std::string(to_string(which)), exact_ms(budget));
   }
+  if (s.segments > 1) {
+    property(out, in, "segment", std::to_string(s.segment) + "/" + std::to_string(s.segments));
+  }
+  if (s.allow_remote) property(out, in, "allow_remote", "true");
+  if (!s.start_at.empty()) {
+    property(out, in, "start_at", s.start_at);
+    property(out, in, "start_late_s", format_fixed(s.start_late_s, 3));
+  }
   property(out, in, "partial", report.partial ? "true" : "false");
   property(out, in, "partial_reason", report.partial_reason);
 }
@@ -119,6 +127,12 @@ void case_properties(std::ostream& out, const CaseReport& c) {
   property(out, in, "failures", std::to_string(c.registry.total_failures()));
   property(out, in, "wall_s", format_fixed(c.wall_s, 3));
   property(out, in, "scenarios_per_s", format_fixed(c.rate(), 2));
+  const HttpTotals http = http_totals(c.registry);
+  property(out, in, "http_requests", std::to_string(http.requests));
+  property(out, in, "http_request_failures", std::to_string(http.failures));
+  property(out, in, "http_requests_per_s",
+           format_fixed(c.wall_s > 0 ? static_cast<double>(http.requests) / c.wall_s : 0.0, 2));
+  property(out, in, "http_p99_ms", format_fixed(to_ms(http.latency.percentile(0.99)), 3));
   property(out, in, "vus", std::to_string(c.vus));
   property(out, in, "threads", std::to_string(c.threads));
   property(out, in, "interrupted", c.interrupted ? "true" : "false");

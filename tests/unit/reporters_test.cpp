@@ -209,8 +209,9 @@ TEST_F(ReportersTest, JunitHasOneSuitePerCaseWithItsOwnTimeAndRate) {
   EXPECT_EQ(counts(single), "tests=1 failures=0 errors=0 time=2.000");
   // 30 runs in its own 2 s, not in the run's 6 s.
   expect_properties(
-      single, {"runs=30", "scenarios_per_s=15.00", "vus=8", "threads=2", "seed=424242",
-               "partial=false", "p99_budget.repeat_cache=200us", "p99_budget_ms.repeat_cache=0.2"});
+      single, {"runs=30", "scenarios_per_s=15.00", "http_requests=30", "http_requests_per_s=15.00",
+               "vus=8", "threads=2", "seed=424242", "partial=false",
+               "p99_budget.repeat_cache=200us", "p99_budget_ms.repeat_cache=0.2"});
   const pt::ptree& cold = child(single, "testcase", "cold_search_email");
   EXPECT_EQ(cold.get<std::string>("<xmlattr>.classname"), kSingle);
   EXPECT_EQ(cold.get<std::string>("<xmlattr>.time"), "2.000");
