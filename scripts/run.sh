@@ -24,6 +24,11 @@ for arg in "$@"; do [[ "$arg" == --gateway* ]] && own_gateway=yes; done
 state=build/run-gateway
 if [[ -z "$own_gateway" ]]; then
   echo "run: starting the reference gateway (the first start on a corpus builds its index)"
+  # A search the cache cannot answer reads from the lakehouse's storage in a real gateway; the
+  # reference gateway holds the corpus in memory and models that read as a wait that costs no CPU
+  # (--storage-latency), so the main job's cold searches are cold; the gateway's own variable
+  # MULTITIER_GATEWAY_STORAGE_LATENCY=0s turns it off.
+  export MULTITIER_GATEWAY_STORAGE_LATENCY=${MULTITIER_GATEWAY_STORAGE_LATENCY:-1ms}
   scripts/gateway-ctl.sh start "$state" build/fixtures/gateway/multitier-gateway "$corpus"
   trap 'scripts/gateway-ctl.sh stop "$state" >/dev/null' EXIT
   export MULTITIER_GATEWAY_URL_FILE="$PWD/$state/url"

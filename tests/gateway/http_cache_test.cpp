@@ -1,6 +1,8 @@
 // The result cache seen over HTTP: equal answers, counted hits, invalidation by record/delete.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "tests/gateway/test_support.h"
 
 namespace multitier::gateway::testing {
@@ -38,6 +40,28 @@ TEST_F(CacheHttp, RepeatedSearchIsAHitWithTheSameBytes) {
   const auto s = stats(gateway_);
   EXPECT_EQ(s["cache"]["hits"].GetUint64(), 1u);
   EXPECT_EQ(s["cache"]["misses"].GetUint64(), 1u);
+}
+
+// --storage-latency: a search the cache cannot answer waits that long (a modelled read from the
+// lakehouse's storage); a hit does not, so repeat_cache's first search is measurably cold.
+TEST_F(CacheHttp, StorageLatencyDelaysMissesOnly) {
+  using Clock = std::chrono::steady_clock;
+  GatewayConfig config = LiveGateway::default_config();
+  config.engine.storage_latency = std::chrono::milliseconds(60);
+  LiveGateway slow(std::move(config));
+  const std::string body = search_body(kQuery, "CNC Operator", 5);
+  auto timed = [&] {
+    const auto t0 = Clock::now();
+    search(slow, body);
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  };
+  const double miss = timed();
+  const double hit = timed();
+  EXPECT_GE(miss, 60.0) << "a miss waits for its storage read";
+  EXPECT_LT(hit, 50.0) << "a hit comes from memory";
+  const auto s = stats(slow);
+  EXPECT_EQ(s["cache"]["misses"].GetUint64(), 1u);
+  EXPECT_EQ(s["cache"]["hits"].GetUint64(), 1u);
 }
 
 TEST_F(CacheHttp, CachedAnswerEqualsTheUncachedOne) {
