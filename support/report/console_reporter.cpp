@@ -281,6 +281,14 @@ void header(std::ostream& out, const RunReport& report) {
   for (const auto& [which, budget] : report.thresholds.p99_budget) {
     out << " · p99 " << to_string(which) << " ≤ " << format_duration_exact(budget);
   }
+  if (report.thresholds.max_dropped_rate >= 0) {
+    out << " · max dropped rate " << format_shortest(report.thresholds.max_dropped_rate);
+  }
+  if (report.thresholds.min_achieved_rate >= 0) {
+    out << " · min achieved rate " << format_shortest(report.thresholds.min_achieved_rate)
+        << " starts/s";
+    if (s.segments > 1) out << " (a figure of the whole run: judged by multitier-merge)";
+  }
   out << '\n';
 }
 

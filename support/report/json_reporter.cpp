@@ -275,6 +275,9 @@ void thresholds(Writer& w, const Thresholds& t) {
   key(w, "thresholds");
   w.StartObject();
   member(w, "max_failure_rate", t.max_failure_rate);
+  // Open model; null when not set.
+  member(w, "max_dropped_rate", t.max_dropped_rate >= 0 ? t.max_dropped_rate : NAN);
+  member(w, "min_achieved_rate", t.min_achieved_rate >= 0 ? t.min_achieved_rate : NAN);
   key(w, "p99_budget_ms");
   w.StartObject();
   for (const auto& [which, budget] : t.p99_budget) member_ms(w, to_string(which), budget);

@@ -29,7 +29,7 @@ void open_model_section(std::ostream& out, const CaseReport& c) {
   out << "\n── schedule: " << to_string(e.kind) << " (" << to_string(e.arrivals) << " arrivals, "
       << to_string(e.when_busy) << " when busy";
   if (e.when_busy == WhenBusy::queue) out << ", backlog ≤ " << e.max_backlog;
-  out << ", " << e.max_vus << " VUs) ──\n"
+  out << ", " << (c.segments > 1 ? c.vus : e.max_vus) << " VUs) ──\n"
       << "  target " << format_fixed(c.target_rate(), 1) << "/s · achieved "
       << format_fixed(c.achieved_rate(), 1) << "/s · planned " << s.planned << " · started "
       << s.started << " · dropped " << s.total_dropped() << " ("
