@@ -9,7 +9,6 @@
 // or inputs it refuses (the message names the files).
 #include <boost/program_options.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -120,15 +119,10 @@ int run(int argc, char** argv) {
     }
   }
 
-  std::vector<multitier::RunReport> parts;
-  for (const std::string& name : names) {
-    std::ifstream in(name, std::ios::binary);
-    if (!in) throw std::runtime_error(name + ": cannot be opened");
-    parts.push_back(multitier::read_result(in, name));
-  }
+  // One file at a time: only the merged report and the file being added are in memory.
   multitier::MergeOptions options;
   options.allow_missing_segments = allow_missing;
-  multitier::RunReport merged = multitier::merge_results(parts, names, options);
+  multitier::RunReport merged = multitier::merge_result_files(names, options);
   if (vm.count("chart-js")) merged.settings.chart_js = vm["chart-js"].as<std::string>();
 
   multitier::make_reporter("console")->write(merged, std::cout);

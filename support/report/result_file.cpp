@@ -5,13 +5,15 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/istreamwrapper.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
@@ -201,9 +203,13 @@ struct Fields<ScheduleStats> {
   }
 };
 
+// The series' structs, one or more per interval, are sparse: a member holding its default (a
+// zero count, no counts, an empty histogram, no steps, a NaN target) is left out and reads back
+// as the default; only the members in kKeys (what identifies the point) are always written.
 template <>
 struct Fields<ScenarioPoint> {
   static constexpr bool described = true;
+  static constexpr std::array<std::string_view, 0> kKeys{};
   template <class T, class Visit>
   static void each(T& p, Visit&& visit) {
     visit("starts", p.starts, Agree::own);
@@ -219,6 +225,7 @@ struct Fields<ScenarioPoint> {
 template <>
 struct Fields<StepPoint> {
   static constexpr bool described = true;
+  static constexpr std::array<std::string_view, 2> kKeys{"scenario", "name"};
   template <class T, class Visit>
   static void each(T& p, Visit&& visit) {
     visit("scenario", p.scenario, Agree::own);
@@ -233,6 +240,7 @@ struct Fields<StepPoint> {
 template <>
 struct Fields<SeriesInterval> {
   static constexpr bool described = true;
+  static constexpr std::array<std::string_view, 1> kKeys{"index"};
   template <class T, class Visit>
   static void each(T& i, Visit&& visit) {
     visit("index", i.index, Agree::own);
@@ -247,6 +255,42 @@ struct Fields<SeriesInterval> {
     visit("gateway_rss_bytes", i.gateway_rss_bytes, Agree::own);
   }
 };
+
+template <class T>
+concept Sparse = Described<T> && requires {
+  Fields<T>::kKeys;
+};
+
+template <Sparse T>
+bool is_key(std::string_view name) {
+  return std::find(Fields<T>::kKeys.begin(), Fields<T>::kKeys.end(), name) !=
+         Fields<T>::kKeys.end();
+}
+
+// The members of a default T, in visiting order (as type-erased pointers: the k-th is of the
+// type of the k-th member each() visits).
+template <Sparse T>
+const std::vector<const void*>& default_members() {
+  static const T kDefault{};
+  static const std::vector<const void*> members = [] {
+    std::vector<const void*> out;
+    Fields<T>::each(kDefault,
+                    [&](std::string_view, const auto& field, Agree) { out.push_back(&field); });
+    return out;
+  }();
+  return members;
+}
+
+// Equal, doubles bit for bit (or both NaN, which the file cannot tell apart).
+template <class F>
+bool same_value(const F& a, const F& b) {
+  if constexpr (std::is_same_v<F, double>) {
+    return (std::isnan(a) && std::isnan(b)) ||
+           std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+  } else {
+    return a == b;
+  }
+}
 
 // The enums the file names by their report names, and how many values each has (the last
 // three: ExecutorKind in executor.h, Arrivals in schedule.h, WhenBusy in executor.h; a value
@@ -280,6 +324,9 @@ constexpr int enum_count<WhenBusy>() {
 
 // ---- Writing.
 
+// A histogram's non-empty bins: (index, count), increasing index (-1: underflow).
+using HistogramBins = std::vector<std::pair<int, std::uint64_t>>;
+
 constexpr char kHexDigits[] = "0123456789abcdef";
 
 class Out {
@@ -291,12 +338,20 @@ class Out {
     w_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
     write(value);
   }
-  // A described struct: every field, as members of one object.
+  // A described struct: every field, as members of one object (a sparse struct's fields
+  // holding their default left out, its keys apart).
   template <Described T>
   void write(const T& value) {
     w_.StartObject();
-    Fields<T>::each(value,
-                    [&](std::string_view name, const auto& field, Agree) { member(name, field); });
+    std::size_t k = 0;
+    Fields<T>::each(value, [&](std::string_view name, const auto& field, Agree) {
+      if constexpr (Sparse<T>) {
+        using F = std::remove_cvref_t<decltype(field)>;
+        const auto& fallback = *static_cast<const F*>(default_members<T>()[k++]);
+        if (!is_key<T>(name) && same_value(field, fallback)) return;
+      }
+      member(name, field);
+    });
     w_.EndObject();
   }
 
@@ -402,41 +457,51 @@ class Out {
     }
     w_.EndObject();
   }
-  // A histogram: its exact count, sum, min and max, and its non-empty bins as [index, count]
-  // pairs in increasing index order; an empty one is {"count": 0}.
-  template <class Bins>
-  void histogram(std::uint64_t count, Nanos sum, Nanos min, Nanos max, const Bins& bins) {
+  // A histogram: its exact count, sum, min and max, and its non-empty bins (index, count), in
+  // increasing index order, as runs of neighbouring bins: [first index, count, count, ...],
+  // fewer than kRunGap empty bins between two counted ones written inside the run as 0s (a
+  // new run costs more). An empty histogram is {"count": 0}.
+  static constexpr int kRunGap = 3;
+  void histogram(std::uint64_t count, Nanos sum, Nanos min, Nanos max, const HistogramBins& bins) {
     w_.StartObject();
     member("count", count);
     if (count > 0) {
       member("sum_ns", static_cast<std::uint64_t>(sum.count()));
       member("min_ns", min.count());
       member("max_ns", max.count());
-      w_.Key("bins");
+      w_.Key("runs");
       w_.StartArray();
-      for (const auto& [index, in_bin] : bins) {
-        w_.StartArray();
-        w_.Int(index);
+      int last = 0;  // the index of the open run's last bin
+      for (std::size_t i = 0; i < bins.size(); ++i) {
+        const auto [index, in_bin] = bins[i];
+        if (i == 0 || index - last > kRunGap) {
+          if (i > 0) w_.EndArray();
+          w_.StartArray();
+          w_.Int(index);
+        } else {
+          for (int empty = last + 1; empty < index; ++empty) w_.Uint(0);
+        }
         w_.Uint64(in_bin);
-        w_.EndArray();
+        last = index;
       }
+      if (!bins.empty()) w_.EndArray();
       w_.EndArray();
     }
     w_.EndObject();
   }
   void write(const LatencyHistogram& h) {
-    std::vector<std::pair<int, std::uint64_t>> bins;
+    bins_.clear();
     if (h.count() > 0) {
       for (int i = -1; i <= LatencyHistogram::kBins; ++i) {
-        if (const std::uint64_t n = h.bin_count(i)) bins.emplace_back(i, n);
+        if (const std::uint64_t n = h.bin_count(i)) bins_.emplace_back(i, n);
       }
     }
-    histogram(h.count(), h.sum(), h.min(), h.max(), bins);
+    histogram(h.count(), h.sum(), h.min(), h.max(), bins_);
   }
   void write(const IntervalHistogram& h) {
-    std::vector<std::pair<int, std::uint64_t>> bins;
-    for (const IntervalHistogram::Bin& bin : h.bins()) bins.emplace_back(bin.index, bin.count);
-    histogram(h.count(), h.sum(), h.min(), h.max(), bins);
+    bins_.clear();
+    for (const IntervalHistogram::Bin& bin : h.bins()) bins_.emplace_back(bin.index, bin.count);
+    histogram(h.count(), h.sum(), h.min(), h.max(), bins_);
   }
   void write(const TimeSeries& series) {
     w_.StartObject();
@@ -478,6 +543,7 @@ class Out {
 
  private:
   rapidjson::Writer<rapidjson::StringBuffer> w_;
+  HistogramBins bins_;  // reused by every histogram written
 };
 
 // The JSON text of one value: what segments are compared by, and how a differing value is shown.
@@ -681,12 +747,21 @@ void check(const Node& n, const ScheduleStats& s) {
   check_bound(n.field("stages"), s.stages, ScheduleStats::kMaxStages);
 }
 
-// A described struct: an object holding every field.
+// A described struct: an object holding every field (a sparse struct: its keys, and the
+// others unless they hold their default).
 template <Described T>
 void read(const Node& n, T& value) {
   if (!n.json().IsObject()) n.fail("want an object");
-  Fields<T>::each(value,
-                  [&](std::string_view name, auto& field, Agree) { read(n.field(name), field); });
+  if constexpr (Sparse<T>) value = T{};
+  Fields<T>::each(value, [&](std::string_view name, auto& field, Agree) {
+    if constexpr (Sparse<T>) {
+      if (!is_key<T>(name)) {
+        if (const rapidjson::Value* found = n.find(name)) read(Node(*found, n, name), field);
+        return;
+      }
+    }
+    read(n.field(name), field);
+  });
   check(n, value);
 }
 
@@ -737,34 +812,47 @@ void read(const Node& n, std::array<ScenarioPoint, kScenarioCount>& points) {
   });
 }
 
-// A histogram's parts: count, and with samples sum, min, max and bins that add up to count.
+// A histogram's parts: count, and with samples sum, min, max and the non-empty bins, read from
+// runs of bins in [-1, max_bin], in increasing order, that add up to count.
 struct HistogramParts {
   std::uint64_t count = 0;
   std::uint64_t sum_ns = 0;
   std::int64_t min_ns = 0;
   std::int64_t max_ns = 0;
-  std::vector<std::pair<int, std::uint64_t>> bins;
+  HistogramBins bins;
 };
-HistogramParts read_histogram(const Node& n) {
+HistogramParts read_histogram(const Node& n, int max_bin) {
   HistogramParts parts;
   read(n.field("count"), parts.count);
   if (parts.count == 0) return parts;
   read(n.field("sum_ns"), parts.sum_ns);
   read(n.field("min_ns"), parts.min_ns);
   read(n.field("max_ns"), parts.max_ns);
-  const Node bins = n.field("bins");
+  const Node runs = n.field("runs");
   std::uint64_t total = 0;
-  for (std::size_t i = 0; i < bins.size(); ++i) {
-    const Node bin = bins.item(i);
-    want_items(bin, 2);
-    int index = 0;
-    std::uint64_t in_bin = 0;
-    read(bin.item(0), index);
-    read(bin.item(1), in_bin);
-    if (!parts.bins.empty() && index <= parts.bins.back().first)
-      bin.fail("bins must be in increasing index order");
-    parts.bins.emplace_back(index, in_bin);
-    total += in_bin;
+  std::int64_t next = -1;  // the lowest index the next run may start at
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const Node run = runs.item(r);
+    if (run.size() < 2) run.fail("want [first bin, count, ...]");
+    int first = 0;
+    read(run.item(0), first);
+    const std::int64_t last = std::int64_t{first} + static_cast<std::int64_t>(run.size()) - 2;
+    for (const std::int64_t outside : {std::int64_t{first}, last}) {
+      if (outside < -1 || outside > max_bin) {
+        n.fail("histogram bin " + std::to_string(outside) + " is outside [-1, " +
+               std::to_string(max_bin) + "]");
+      }
+    }
+    if (first < next) run.fail("runs must be in increasing bin order, without overlap");
+    for (std::size_t i = 1; i < run.size(); ++i) {
+      std::uint64_t in_bin = 0;
+      read(run.item(i), in_bin);
+      if (in_bin == 0) continue;
+      parts.bins.emplace_back(first + static_cast<int>(i) - 1, in_bin);
+      if (total + in_bin < total) n.fail("the bins' counts overflow");
+      total += in_bin;
+    }
+    next = last + 1;
   }
   if (total != parts.count) {
     n.fail("the bins hold " + std::to_string(total) + " samples, count says " +
@@ -773,7 +861,7 @@ HistogramParts read_histogram(const Node& n) {
   return parts;
 }
 void read(const Node& n, LatencyHistogram& h) {
-  const HistogramParts parts = read_histogram(n);
+  const HistogramParts parts = read_histogram(n, LatencyHistogram::kBins);
   try {
     h = LatencyHistogram::from_bins(parts.bins, parts.sum_ns, parts.min_ns, parts.max_ns);
   } catch (const std::invalid_argument& e) {
@@ -781,7 +869,7 @@ void read(const Node& n, LatencyHistogram& h) {
   }
 }
 void read(const Node& n, IntervalHistogram& h) {
-  const HistogramParts parts = read_histogram(n);
+  const HistogramParts parts = read_histogram(n, IntervalHistogram::kBins);
   std::vector<IntervalHistogram::Bin> bins;
   for (const auto& [index, count] : parts.bins) bins.push_back({index, count});
   if (parts.count > 0 && parts.min_ns > parts.max_ns) n.fail("min_ns exceeds max_ns");
@@ -863,79 +951,6 @@ std::string segment_of(const RunSettings& s) {
   return std::to_string(s.segment) + "/" + std::to_string(s.segments);
 }
 
-// Refuses parts that are not the segments of one run (see merge_results).
-void check_segments(const std::vector<RunReport>& parts, const std::vector<std::string>& names,
-                    const MergeOptions& options, std::string& missing_note) {
-  const RunSettings& first = parts.front().settings;
-  for (std::size_t k = 1; k < parts.size(); ++k) {
-    const RunSettings& s = parts[k].settings;
-    if (s.version != first.version) {
-      throw std::runtime_error(both(names[0], names[k]) +
-                               " were written by different suite versions: " + first.version +
-                               " and " + s.version);
-    }
-    if (s.segments != first.segments) {
-      throw std::runtime_error(both(names[0], names[k]) +
-                               " split their run into different numbers of segments: " + names[0] +
-                               " is segment " + segment_of(first) + ", " + names[k] +
-                               " is segment " + segment_of(s));
-    }
-  }
-  const int n = first.segments;
-  std::vector<int> holder(static_cast<std::size_t>(std::max(n, 0)) + 1, -1);
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    const RunSettings& s = parts[k].settings;
-    if (s.segment < 1 || s.segment > n) {
-      throw std::runtime_error(names[k] + ": segment " + segment_of(s) + " is out of range");
-    }
-    int& held = holder[static_cast<std::size_t>(s.segment)];
-    if (held >= 0) {
-      throw std::runtime_error(both(names[static_cast<std::size_t>(held)], names[k]) +
-                               " are both segment " + segment_of(s) + " (the same file twice?)");
-    }
-    held = static_cast<int>(k);
-  }
-  for (std::size_t k = 1; k < parts.size(); ++k) {
-    const RunReport& a = parts.front();
-    const RunReport& b = parts[k];
-    const std::string files = both(names[0], names[k]);
-    if (std::string d = differences(a.settings, names[0], b.settings, names[k]); !d.empty()) {
-      throw std::runtime_error(files + " are not segments of one run: their settings differ: " + d);
-    }
-    if (std::string d = differences(a.thresholds, names[0], b.thresholds, names[k]); !d.empty()) {
-      throw std::runtime_error(files +
-                               " are not segments of one run: their thresholds differ: " + d);
-    }
-    bool same_cases = a.cases.size() == b.cases.size();
-    for (std::size_t c = 0; same_cases && c < a.cases.size(); ++c)
-      same_cases = a.cases[c].name == b.cases[c].name;
-    if (!same_cases) {
-      throw std::runtime_error(files + " ran different cases: " + names[0] + ": " + case_names(a) +
-                               "; " + names[k] + ": " + case_names(b));
-    }
-    for (std::size_t c = 0; c < a.cases.size(); ++c) {
-      if (std::string d = differences(a.cases[c], names[0], b.cases[c], names[k]); !d.empty()) {
-        throw std::runtime_error(files + " ran case " + a.cases[c].name + " differently: " + d);
-      }
-    }
-  }
-  std::vector<std::string> missing;
-  for (int i = 1; i <= n; ++i) {
-    if (holder[static_cast<std::size_t>(i)] < 0) missing.push_back(std::to_string(i));
-  }
-  if (missing.empty()) return;
-  std::string list;
-  for (const std::string& i : missing) list += (list.empty() ? "" : ", ") + i;
-  std::string given;
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    given += (given.empty() ? "" : ", ") + names[k] + " (" + segment_of(parts[k].settings) + ")";
-  }
-  missing_note = (missing.size() == 1 ? "segment " : "segments ") + list + " of " +
-                 std::to_string(n) + (missing.size() == 1 ? " is" : " are") + " missing";
-  if (!options.allow_missing_segments)
-    throw std::runtime_error(missing_note + "; the files given: " + given);
-}
-
 // The measured time a case was planned to run, as RunConfig::planned_s computes it.
 double planned_s(const RunSettings& settings, const CaseReport& c) {
   if (settings.mode != "stress") return 0.0;
@@ -945,6 +960,42 @@ double planned_s(const RunSettings& settings, const CaseReport& c) {
   return executor_curve(c.executor, settings.concurrency, timeline).duration_s() -
          settings.warmup_s;
 }
+
+// A RapidJSON input stream over a std::istream, read a chunk at a time (RapidJSON's own
+// IStreamWrapper peeks the istream for every byte, which takes most of a merge's time).
+class ChunkedInput {
+ public:
+  using Ch = char;
+  explicit ChunkedInput(std::istream& in) : in_(in) { fill(); }
+
+  Ch Peek() const { return next_ < end_ ? *next_ : '\0'; }
+  Ch Take() {
+    if (next_ == end_) return '\0';
+    const Ch c = *next_++;
+    if (next_ == end_) fill();
+    return c;
+  }
+  std::size_t Tell() const { return consumed_ + static_cast<std::size_t>(next_ - buffer_.data()); }
+  // Input only.
+  Ch* PutBegin() { return nullptr; }
+  void Put(Ch) {}
+  void Flush() {}
+  std::size_t PutEnd(Ch*) { return 0; }
+
+ private:
+  void fill() {
+    consumed_ += static_cast<std::size_t>(end_ - buffer_.data());
+    in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    next_ = buffer_.data();
+    end_ = next_ + in_.gcount();
+  }
+
+  std::istream& in_;
+  std::vector<Ch> buffer_ = std::vector<Ch>(64 * 1024);
+  const Ch* next_ = buffer_.data();
+  const Ch* end_ = buffer_.data();
+  std::size_t consumed_ = 0;  // bytes of the chunks before the current one
+};
 
 }  // namespace
 
@@ -958,7 +1009,7 @@ void write_result(const RunReport& report, std::ostream& out) {
 
 RunReport read_result(std::istream& in, const std::string& name_for_errors) {
   // Parsed from the stream, so the file's text is never held beside its document.
-  rapidjson::IStreamWrapper stream(in);
+  ChunkedInput stream(in);
   rapidjson::Document doc;
   doc.ParseStream<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag>(
       stream);
@@ -998,78 +1049,173 @@ RunReport read_result(std::istream& in, const std::string& name_for_errors) {
   return report;
 }
 
+void ResultMerge::add(RunReport part, const std::string& name) {
+  const RunSettings& s = part.settings;
+  const bool first = given_.empty();
+  if (first) {
+    first_ = s;
+    holder_.assign(static_cast<std::size_t>(std::max(s.segments, 0)) + 1, -1);
+  }
+  const std::string first_name = first ? name : given_.front().name;  // given_ grows below
+  if (s.version != first_.version) {
+    throw std::runtime_error(both(first_name, name) +
+                             " were written by different suite versions: " + first_.version +
+                             " and " + s.version);
+  }
+  if (s.segments != first_.segments) {
+    throw std::runtime_error(both(first_name, name) +
+                             " split their run into different numbers of segments: " + first_name +
+                             " is segment " + segment_of(first_) + ", " + name + " is segment " +
+                             segment_of(s));
+  }
+  if (s.segment < 1 || s.segment > s.segments) {
+    throw std::runtime_error(name + ": segment " + segment_of(s) + " is out of range");
+  }
+  int& held = holder_[static_cast<std::size_t>(s.segment)];
+  if (held >= 0) {
+    throw std::runtime_error(both(given_[static_cast<std::size_t>(held)].name, name) +
+                             " are both segment " + segment_of(s) + " (the same file twice?)");
+  }
+  if (!first) {
+    const std::string files = both(first_name, name);
+    if (std::string d = differences(first_, first_name, s, name); !d.empty()) {
+      throw std::runtime_error(files + " are not segments of one run: their settings differ: " + d);
+    }
+    if (std::string d = differences(merged_.thresholds, first_name, part.thresholds, name);
+        !d.empty()) {
+      throw std::runtime_error(files +
+                               " are not segments of one run: their thresholds differ: " + d);
+    }
+    // The merged cases still hold the first part's settings of each case (a merge changes
+    // only the figures).
+    bool same_cases = merged_.cases.size() == part.cases.size();
+    for (std::size_t c = 0; same_cases && c < part.cases.size(); ++c)
+      same_cases = merged_.cases[c].name == part.cases[c].name;
+    if (!same_cases) {
+      throw std::runtime_error(files + " ran different cases: " + first_name + ": " +
+                               case_names(merged_) + "; " + name + ": " + case_names(part));
+    }
+    for (std::size_t c = 0; c < part.cases.size(); ++c) {
+      if (std::string d = differences(merged_.cases[c], first_name, part.cases[c], name);
+          !d.empty()) {
+        throw std::runtime_error(files + " ran case " + part.cases[c].name + " differently: " + d);
+      }
+    }
+  }
+  held = static_cast<int>(given_.size());
+  given_.push_back({name, s.segment, s.segments});
+
+  if (part.partial) {
+    if (!partial_reasons_.empty()) partial_reasons_ += "; ";
+    partial_reasons_ += "segment " + segment_of(s) + " (" + name + ") is partial: ";
+    partial_reasons_ += part.partial_reason;
+  }
+  if (first) {
+    merged_.settings = s;
+    merged_.thresholds = part.thresholds;
+    merged_.started_at = part.started_at;
+    sampled_ = s.gateway_pid > 0;
+    merged_.cases = std::move(part.cases);
+    for (CaseReport& m : merged_.cases) m.segments = 1;
+    return;
+  }
+  // The earliest known start; a part that knows none (the epoch) does not count.
+  if (part.started_at.time_since_epoch().count() != 0 &&
+      (merged_.started_at.time_since_epoch().count() == 0 || part.started_at < merged_.started_at))
+    merged_.started_at = part.started_at;
+  // The latest start; a segment that never began (negative) wins.
+  double& late = merged_.settings.start_late_s;
+  const double theirs = s.start_late_s;
+  late = (late < 0 || theirs < 0) ? std::min(late, theirs) : std::max(late, theirs);
+  // The gateway's footprint comes from whichever segment could sample it.
+  if (!sampled_ && s.gateway_pid > 0) {
+    merged_.settings.gateway_pid = s.gateway_pid;
+    merged_.settings.footprint_note = s.footprint_note;
+    sampled_ = true;
+  }
+  for (std::size_t c = 0; c < merged_.cases.size(); ++c) {
+    CaseReport& m = merged_.cases[c];
+    const CaseReport& theirs_case = part.cases[c];
+    try {
+      m.registry.merge(theirs_case.registry);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(both(first_name, name) + ": case " + m.name + ": " + e.what());
+    }
+    m.wall_s = std::max(m.wall_s, theirs_case.wall_s);
+    m.vus += theirs_case.vus;
+    m.threads += theirs_case.threads;
+    if (theirs_case.interrupted) {
+      m.interrupted_after_s = m.interrupted
+                                  ? std::min(m.interrupted_after_s, theirs_case.interrupted_after_s)
+                                  : theirs_case.interrupted_after_s;
+      m.interrupted = true;
+    }
+    if (m.error.empty()) m.error = theirs_case.error;
+  }
+}
+
+RunReport ResultMerge::finish() {
+  if (given_.empty()) throw std::invalid_argument("no result files to merge");
+  const int n = first_.segments;
+  std::string missing;
+  int missing_count = 0;
+  for (int i = 1; i <= n; ++i) {
+    if (holder_[static_cast<std::size_t>(i)] >= 0) continue;
+    if (!missing.empty()) missing += ", ";
+    missing += std::to_string(i);
+    ++missing_count;
+  }
+  RunReport merged = std::move(merged_);
+  merged_ = RunReport{};
+  merged.settings.segment = 1;
+  merged.settings.segments = 1;
+  merged.settings.segment_source = "merged from " + std::to_string(given_.size()) +
+                                   (given_.size() == 1 ? " segment" : " segments");
+  if (missing_count > 0) {
+    std::string note = missing_count == 1 ? "segment " : "segments ";
+    note += missing;
+    note += " of " + std::to_string(n) + (missing_count == 1 ? " is" : " are") + " missing";
+    if (!options_.allow_missing_segments) {
+      std::string given;
+      for (const Given& g : given_) {
+        given += (given.empty() ? "" : ", ") + g.name + " (" + std::to_string(g.segment) + "/" +
+                 std::to_string(g.segments) + ")";
+      }
+      throw std::runtime_error(note + "; the files given: " + given);
+    }
+    merged.partial = true;
+    merged.partial_reason = note + ": the figures cover the others only";
+  }
+  if (!partial_reasons_.empty()) {
+    if (!merged.partial_reason.empty()) merged.partial_reason += "; ";
+    merged.partial = true;
+    merged.partial_reason += partial_reasons_;
+  }
+  for (CaseReport& m : merged.cases) {
+    m.verdicts.clear();
+    judge(m, merged.thresholds, planned_s(merged.settings, m));
+  }
+  return merged;
+}
+
 RunReport merge_results(const std::vector<RunReport>& parts, const std::vector<std::string>& names,
                         const MergeOptions& options) {
   if (parts.empty()) throw std::invalid_argument("no result files to merge");
   if (names.size() != parts.size())
     throw std::invalid_argument("merge_results: one name per part, please");
-  std::string missing_note;
-  check_segments(parts, names, options, missing_note);
+  ResultMerge merge(options);
+  for (std::size_t k = 0; k < parts.size(); ++k) merge.add(parts[k], names[k]);
+  return merge.finish();
+}
 
-  const RunReport& first = parts.front();
-  RunReport merged;
-  merged.settings = first.settings;
-  merged.thresholds = first.thresholds;
-  merged.settings.segment = 1;
-  merged.settings.segments = 1;
-  merged.settings.segment_source = "merged from " + std::to_string(parts.size()) +
-                                   (parts.size() == 1 ? " segment" : " segments");
-  merged.started_at = first.started_at;
-  if (!missing_note.empty()) {
-    merged.partial = true;
-    merged.partial_reason = missing_note + ": the figures cover the others only";
+RunReport merge_result_files(const std::vector<std::string>& paths, const MergeOptions& options) {
+  ResultMerge merge(options);
+  for (const std::string& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": cannot be opened");
+    merge.add(read_result(in, path), path);
   }
-  bool sampled = first.settings.gateway_pid > 0;
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    const RunReport& part = parts[k];
-    // The earliest known start; a part that knows none (the epoch) does not count.
-    if (part.started_at.time_since_epoch().count() != 0 &&
-        (merged.started_at.time_since_epoch().count() == 0 || part.started_at < merged.started_at))
-      merged.started_at = part.started_at;
-    if (part.partial) {
-      if (!merged.partial_reason.empty()) merged.partial_reason += "; ";
-      merged.partial = true;
-      merged.partial_reason += "segment " + segment_of(part.settings) + " (" + names[k] +
-                               ") is partial: " + part.partial_reason;
-    }
-    // The latest start; a segment that never began (negative) wins.
-    double& late = merged.settings.start_late_s;
-    const double theirs = part.settings.start_late_s;
-    late = (late < 0 || theirs < 0) ? std::min(late, theirs) : std::max(late, theirs);
-    // The gateway's footprint comes from whichever segment could sample it.
-    if (!sampled && part.settings.gateway_pid > 0) {
-      merged.settings.gateway_pid = part.settings.gateway_pid;
-      merged.settings.footprint_note = part.settings.footprint_note;
-      sampled = true;
-    }
-  }
-
-  for (std::size_t c = 0; c < first.cases.size(); ++c) {
-    CaseReport m = first.cases[c];
-    m.segments = 1;
-    for (std::size_t k = 1; k < parts.size(); ++k) {
-      const CaseReport& part = parts[k].cases[c];
-      try {
-        m.registry.merge(part.registry);
-      } catch (const std::invalid_argument& e) {
-        throw std::runtime_error(both(names[0], names[k]) + ": case " + m.name + ": " + e.what());
-      }
-      m.wall_s = std::max(m.wall_s, part.wall_s);
-      m.vus += part.vus;
-      m.threads += part.threads;
-      if (part.interrupted) {
-        m.interrupted_after_s = m.interrupted
-                                    ? std::min(m.interrupted_after_s, part.interrupted_after_s)
-                                    : part.interrupted_after_s;
-        m.interrupted = true;
-      }
-      if (m.error.empty()) m.error = part.error;
-    }
-    m.verdicts.clear();
-    judge(m, merged.thresholds, planned_s(merged.settings, m));
-    merged.cases.push_back(std::move(m));
-  }
-  return merged;
+  return merge.finish();
 }
 
 namespace {

@@ -1,14 +1,17 @@
 // The result file (result.json) and the merge of segments: a rich report reads back equal to
-// itself, field by field and bin for bin; one run's results split over three segment reports
-// merge into exactly the registry one process would have filled; parts that are not the
-// segments of one run are refused with messages naming the files; and the merged run is
-// judged on the merged figures.
+// itself, field by field and bin for bin; histograms are written as runs of bins and the
+// series' points sparse; one run's results split over three segment reports merge into exactly
+// the registry one process would have filled, whether the files are merged one at a time or
+// held together; parts that are not the segments of one run are refused with messages naming
+// the files; and the merged run is judged on the merged figures.
 #include "multitier/report/result_file.h"
 
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <random>
 #include <sstream>
@@ -345,13 +348,100 @@ TEST(ResultFile, ARichReportReadsBackEqualToItself) {
   ASSERT_TRUE(std::isnan(mix.series().intervals()[0].target));
 
   const std::string text = written(report);
+  ASSERT_GT(text.size(), 2 * 64 * 1024u) << "the reader takes its input in chunks of 64 KiB";
   const RunReport back = read_back(text);
   expect_same_report(report, back);
   EXPECT_EQ(written(back), text) << "writing what was read gives the same bytes";
+  const std::size_t from = text.find("\"intervals\":[{");  // the mix's series, up to the next case
+  const std::string intervals = text.substr(from, text.find("{\"name\":\"", from) - from);
+  ASSERT_GT(intervals.size(), 10'000u);
+  EXPECT_EQ(intervals.find("null"), std::string::npos) << "unknown targets are left out";
+  for (const char* zero : {"\"starts\":0", "\"completions\":0", "\"failures\":0", "\"dropped\":0",
+                           "\"runs\":0", "\"planned\":0", "\"started\":0", "\"late\":0",
+                           "\"busy_ns\":0", "\"gateway_rss_bytes\":0", "\"failure_kinds\":{}"})
+    EXPECT_EQ(intervals.find(zero), std::string::npos) << zero << ": zero counts are left out";
+  EXPECT_EQ(intervals.find("{\"count\":0}"), std::string::npos) << "empty histograms too";
   const auto& errors = back.cases[0].registry.stats(Scenario::surge_fill_validate).errors;
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].message, kNasty);
   EXPECT_EQ(errors[1].message, kNul);
+}
+
+// A report of one case whose cold_search_email latency is `latency` (and its runs its count).
+RunReport report_with_latency(const LatencyHistogram& latency) {
+  RunReport report;
+  report.settings = settings_of_segment(1, 1);
+  CaseReport c = open_mix_case(Registry{});
+  ScenarioStats& stats = c.registry.stats(Scenario::cold_search_email);
+  stats.runs = latency.count();
+  stats.latency = latency;
+  report.cases.push_back(std::move(c));
+  return report;
+}
+
+TEST(ResultFile, HistogramsAreRunsOfNeighbouringBins) {
+  const LatencyHistogram latency =
+      LatencyHistogram::from_bins({{-1, 2}, {5, 1}, {6, 2}, {8, 3}, {11, 4}, {15, 5}, {2000, 6}},
+                                  123'456'789, 3'000, 70'000'000'000);
+  const std::string text = written(report_with_latency(latency));
+  // Up to two empty bins stay inside a run as 0s; three or more start a new run.
+  const std::string runs = R"("runs":[[-1,2],[5,1,2,0,3,0,0,4],[15,5],[2000,6]])";
+  ASSERT_NE(
+      text.find(R"("count":23,"sum_ns":123456789,"min_ns":3000,"max_ns":70000000000,)" + runs),
+      std::string::npos)
+      << text.substr(0, 2000);
+  const RunReport back = read_back(text);
+  EXPECT_TRUE(back.cases[0].registry.stats(Scenario::cold_search_email).latency == latency);
+
+  // Runs in range, in increasing order, apart.
+  auto with_runs = [&](const std::string& other) {
+    std::string changed = text;
+    changed.replace(changed.find(runs), runs.size(), "\"runs\":" + other);
+    return refusal([&] { read_back(changed, "h.json"); });
+  };
+  const std::string where =
+      "h.json: malformed field cases[0].registry.scenarios.cold_search_email.latency";
+  EXPECT_EQ(with_runs("[[-1,2],[5,1,2,0,3,0,0,4],[11,5],[2000,6]]"),
+            where + ".runs[2]: runs must be in increasing bin order, without overlap");
+  EXPECT_EQ(with_runs("[[-1,2],[5,1,2,0,3,0,0,4],[15,5],[1999,0,6]]"), "(nothing thrown)")
+      << "a run may hold zeros anywhere, and end in the overflow bin";
+  EXPECT_EQ(with_runs("[[-1,2],[5,1,2,0,3,0,0,4],[15,5],[1999,0,0,6]]"),
+            where + ": histogram bin 2001 is outside [-1, 2000]");
+  EXPECT_EQ(with_runs("[[-1,2],[5,1,2,0,3,0,0,4],[15],[2000,11]]"),
+            where + ".runs[2]: want [first bin, count, ...]");
+  EXPECT_EQ(with_runs("[[-1,2],[5,1,2,0,3,0,0,4],[15,5],[2000,7]]"),
+            where + ": the bins hold 24 samples, count says 23");
+  EXPECT_EQ(with_runs("[[-1,2],[5,1,2,0,3,0,0,4],[15,5],[2000,6,-1]]"),
+            where + ": histogram bin 2001 is outside [-1, 2000]");
+}
+
+// The series' intervals write only what is not their default; a key is never left out.
+TEST(ResultFile, IntervalsLeaveOutWhatHoldsItsDefault) {
+  RunReport report;
+  report.settings = settings_of_segment(1, 1);
+  CaseReport c = open_mix_case(Registry{});
+  TimeSeries& series = c.registry.series();
+  series = TimeSeries(kInterval);
+  series.at_index(5).planned = 3;
+  SeriesInterval& busy = series.at_index(6);
+  busy.scenarios[static_cast<std::size_t>(Scenario::repeat_cache)].starts = 2;
+  busy.steps.push_back(
+      StepPoint{Scenario::cold_search_email, series.step_id("email_validate"), false, 0, 0, {}});
+  busy.target = 0.0;
+  report.cases.push_back(std::move(c));
+
+  const std::string text = written(report);
+  EXPECT_NE(text.find(R"("intervals":[{"index":5,"planned":3},{"index":6,"scenarios":)"
+                      R"({"repeat_cache":{"starts":2}},"steps":[{"scenario":"cold_search_email",)"
+                      R"("name":0,"http":false}],"target":0.0}])"),
+            std::string::npos)
+      << text;
+  expect_same_report(report, read_back(text));
+
+  std::string keyless = text;
+  keyless.erase(keyless.find("\"index\":5,"), 10);
+  EXPECT_EQ(refusal([&] { read_back(keyless, "k.json"); }),
+            "k.json: missing field cases[0].registry.series.intervals[0].index");
 }
 
 TEST(ResultFile, IsOneLineOfValidUtf8NamingItsFormat) {
@@ -471,6 +561,55 @@ TEST(ResultFile, ThreeSegmentsMergeIntoTheWholeRunBinForBin) {
   expect_same_report(merged, read_back(written(merged)));
 }
 
+// The segments' result files in a fresh folder of the test's temporary directory.
+std::vector<std::string> write_files(const std::vector<RunReport>& parts, const std::string& tag) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / tag;
+  std::filesystem::remove_all(dir);
+  std::vector<std::string> paths;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const std::filesystem::path folder = dir / ("segment-" + std::to_string(k + 1));
+    std::filesystem::create_directories(folder);
+    paths.push_back((folder / "result.json").string());
+    std::ofstream(paths.back(), std::ios::binary) << written(parts[k]);
+  }
+  return paths;
+}
+
+// multitier-merge reads its files one at a time into a ResultMerge; that gives the merge of
+// the reports held all at once, byte for byte.
+TEST(ResultFile, MergingTheFilesOneAtATimeEqualsMergingTheReports) {
+  Split split = split_run(900);
+  split.parts[1].partial = true;
+  split.parts[1].partial_reason = "interrupted by a signal after 3.2 s of 10 s per case";
+  const std::vector<std::string> paths = write_files(split.parts, "result_file_test_stream");
+  const RunReport streamed = merge_result_files(paths);
+  const RunReport held = merge_results(split.parts, paths);
+  expect_same_report(streamed, held);
+  EXPECT_EQ(written(streamed), written(held));
+  EXPECT_TRUE(streamed.cases[0].registry.stats(Scenario::cold_search_email) ==
+              held.cases[0].registry.stats(Scenario::cold_search_email));
+
+  // The refusals name the files.
+  EXPECT_EQ(refusal([&] {
+              merge_result_files({paths[0], paths[1], paths[1]});
+            }),
+            paths[1] + " and " + paths[1] + " are both segment 2/3 (the same file twice?)");
+  EXPECT_EQ(
+      refusal([&] {
+        merge_result_files({paths[0], paths[2]});
+      }),
+      "segment 2 of 3 is missing; the files given: " + paths[0] + " (1/3), " + paths[2] + " (3/3)");
+  MergeOptions allow;
+  allow.allow_missing_segments = true;
+  const RunReport partial = merge_result_files({paths[2], paths[0]}, allow);
+  EXPECT_EQ(partial.partial_reason, "segment 2 of 3 is missing: the figures cover the others only");
+  EXPECT_EQ(partial.settings.segment_source, "merged from 2 segments");
+  EXPECT_EQ(refusal([&] {
+              merge_result_files({paths[0], paths[0] + ".gone"});
+            }),
+            paths[0] + ".gone: cannot be opened");
+}
+
 TEST(ResultFile, TheOrderOfTheFilesDoesNotChangeTheCounts) {
   const Split split = split_run(300);
   const RunReport forward = merge_results(split.parts, split.names);
@@ -577,6 +716,12 @@ TEST(ResultFile, RefusesOtherFormatVersionsAndGarbage) {
               read_back(text.substr(0, text.size() / 2), "cut.json");
             }).find("cut.json: not a result file: not JSON"),
             std::string::npos);
+  // Where, counted over the reader's chunks of 64 KiB.
+  std::string stray = text;
+  stray.insert(100'000, "@");
+  EXPECT_NE(refusal([&] { read_back(stray, "s.json"); }).find(" at byte 100000)"),
+            std::string::npos)
+      << refusal([&] { read_back(stray, "s.json"); });
 
   std::string malformed = text;
   const std::string runs = "\"vus\":17";
@@ -593,7 +738,7 @@ TEST(ResultFile, RefusesOtherFormatVersionsAndGarbage) {
 
   // Histograms: bins in range, adding up to their count.
   std::string bins = text;
-  const std::size_t first_bin = bins.find("\"bins\":[[") + 9;
+  const std::size_t first_bin = bins.find("\"runs\":[[") + 9;
   bins.replace(first_bin, bins.find(',', first_bin) - first_bin, "-2");
   EXPECT_NE(refusal([&] { read_back(bins, "b.json"); })
                 .find("b.json: malformed field cases[0].registry.scenarios.surge_fill_validate."

@@ -37,17 +37,50 @@ struct MergeOptions {
   bool allow_missing_segments = false;
 };
 
-// Merges the results of one run's segments (`names[k]` names `parts[k]` in messages) into the
-// report of the whole run: case by case, the registries merged (counts exact, histograms bin
-// for bin), the wall time the longest, VUs and threads summed, and every case judged again on
-// the merged figures. The merged settings are the segments' with segment 1/1.
-//
-// Throws std::runtime_error naming the files when the parts are not segments of one run:
-// different suite versions, settings (naming each differing setting and both values) or
-// thresholds, different segment counts, a segment index given twice, missing segments (unless
-// allowed), or different case lists. Throws std::invalid_argument when parts is empty or the
-// sizes differ.
+// Merges the results of one run's segments, given one at a time, into the report of the whole
+// run: case by case, the registries merged (counts exact, histograms bin for bin), the wall
+// time the longest, VUs and threads summed, and every case judged again on the merged figures.
+// The merged settings are the segments' with segment 1/1. Only the merged report is kept
+// between parts, so the memory a merge needs does not grow with the number of parts.
+class ResultMerge {
+ public:
+  explicit ResultMerge(MergeOptions options = {}) : options_(options) {}
+
+  // Adds the result of one segment (`name` names it in messages). Throws std::runtime_error
+  // naming the files when `part` is not a segment of the first part's run: a different suite
+  // version, settings (naming each differing setting and both values) or thresholds, a
+  // different segment count, a segment out of range or given twice, different case lists.
+  // After a throw the merge is unusable.
+  void add(RunReport part, const std::string& name);
+
+  // The merged run. Throws std::runtime_error for missing segments (unless allowed: the
+  // merged report is then partial) and std::invalid_argument when nothing was added.
+  RunReport finish();
+
+ private:
+  struct Given {
+    std::string name;
+    int segment = 0;
+    int segments = 0;
+  };
+  MergeOptions options_;
+  RunReport merged_;
+  RunSettings first_;         // the first part's settings, as it gave them
+  std::vector<Given> given_;  // the parts added, in order
+  std::vector<int> holder_;   // by segment index (1-based): which given_ holds it, -1 none
+  std::string partial_reasons_;
+  bool sampled_ = false;  // a part added so far sampled the gateway
+};
+
+// ResultMerge over `parts` in order (`names[k]` names `parts[k]` in messages). Throws as
+// ResultMerge does, and std::invalid_argument when parts is empty or the sizes differ.
 RunReport merge_results(const std::vector<RunReport>& parts, const std::vector<std::string>& names,
                         const MergeOptions& options = {});
+
+// Reads the result files `paths` one after the other into a ResultMerge: at most one file's
+// parsed text and report are held beside the merged report. Throws std::runtime_error naming
+// the file that cannot be opened or read (as read_result), and as ResultMerge does.
+RunReport merge_result_files(const std::vector<std::string>& paths,
+                             const MergeOptions& options = {});
 
 }  // namespace multitier
