@@ -425,6 +425,28 @@ TEST_F(ReportersTest, ConsoleShowsTheErrorInsteadOfTablesAndThePartialBanner) {
   EXPECT_TRUE(ends_with(text, "\nFAILED (partial: " + report.partial_reason + ")\n")) << text;
 }
 
+// A segment, a remote target and a common start are stated in every format a person or a CI
+// job reads; a run without them says nothing of them.
+TEST_F(ReportersTest, SegmentRemoteTargetAndStartAreStated) {
+  EXPECT_EQ(write("console").find("--allow-remote"), std::string::npos);
+  report.settings.segment = 2;
+  report.settings.segments = 3;
+  report.settings.segment_source = "CI_NODE_INDEX";
+  report.settings.allow_remote = true;
+  report.settings.start_at = "2026-12-01T12:00:00Z";
+  report.settings.start_late_s = 0.25;
+  const std::string text = write("console");
+  EXPECT_NE(text.find("segment 2/3 (from CI_NODE_INDEX)"), std::string::npos) << text;
+  EXPECT_NE(text.find("--allow-remote: targets off this machine allowed"), std::string::npos);
+  EXPECT_NE(text.find("start at 2026-12-01T12:00:00Z (began 0.250 s late)"), std::string::npos);
+  const std::string json = write("json");
+  EXPECT_NE(json.find("\"allow_remote\": true"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"segments\": 3"), std::string::npos);
+  const std::string junit = write("junit");
+  EXPECT_NE(junit.find("name=\"segment\" value=\"2/3\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("name=\"allow_remote\" value=\"true\""), std::string::npos);
+}
+
 TEST_F(ReportersTest, ConsoleHidesEmptySections) {
   report.cases.pop_back();
   CaseReport& c = report.cases[0];
