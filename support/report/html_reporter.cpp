@@ -442,6 +442,20 @@ void settings_table(std::ostream& out, const RunReport& report, const std::strin
           : "not sampled" +
                 (s.footprint_note.empty() ? std::string() : ": " + html(s.footprint_note)));
   row(out, "chart library", library);
+  if (s.segments > 1) {
+    row(out, "segment",
+        std::to_string(s.segment) + " of " + std::to_string(s.segments) + " (from " +
+            html(s.segment_source) + "): these figures are one share of the run");
+  } else if (!s.segment_source.empty()) {
+    row(out, "segments", html(s.segment_source));  // a merged run: "merged from N segments"
+  }
+  if (s.allow_remote) row(out, "remote targets", "allowed (--allow-remote)");
+  if (!s.start_at.empty()) {
+    row(out, "common start",
+        html(s.start_at) + (s.start_late_s > 0.001
+                                ? " (began " + format_fixed(s.start_late_s, 3) + " s late)"
+                                : std::string(" (began on time)")));
+  }
   out << "</table>\n";
 
   const Thresholds& t = report.thresholds;

@@ -445,6 +445,10 @@ TEST_F(ReportersTest, SegmentRemoteTargetAndStartAreStated) {
   const std::string junit = write("junit");
   EXPECT_NE(junit.find("name=\"segment\" value=\"2/3\""), std::string::npos) << junit;
   EXPECT_NE(junit.find("name=\"allow_remote\" value=\"true\""), std::string::npos);
+  const std::string html = write("html");
+  EXPECT_NE(html.find("allowed (--allow-remote)"), std::string::npos);
+  EXPECT_NE(html.find("2 of 3 (from CI_NODE_INDEX)"), std::string::npos);
+  EXPECT_NE(html.find("(began 0.250 s late)"), std::string::npos);
 }
 
 TEST_F(ReportersTest, ConsoleHidesEmptySections) {
