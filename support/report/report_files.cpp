@@ -44,9 +44,14 @@ std::vector<std::string> write_report_files(const RunReport& report, const std::
     {
       std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
       if (!out) throw std::runtime_error("cannot write " + temporary);
-      std::ostringstream text;
-      reporter->write(report, text);
-      out << redact(text.str(), secrets);
+      if (secrets.empty()) {
+        // Streamed: an hour's metrics.om is tens of MB, and nothing in it needs hiding.
+        reporter->write(report, out);
+      } else {
+        std::ostringstream text;
+        reporter->write(report, text);
+        out << redact(text.str(), secrets);
+      }
       out.flush();
       if (!out) throw std::runtime_error("cannot write " + temporary);
     }
