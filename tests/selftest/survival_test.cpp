@@ -134,7 +134,8 @@ void reports_show_the_failure(const RunPlan& plan, const RunOutcome& outcome) {
   const auto dir = report_dir("killed");
   std::vector<std::string> written;
   ASSERT_NO_THROW(written = write_report_files(report, dir.string()));
-  EXPECT_EQ(written.size(), 3u);
+  EXPECT_EQ(written.size(), 7u)
+      << "report.txt, junit.xml, report.json, report.html, timeseries.csv, metrics.om, result.json";
   rapidjson::Document json;
   const std::string json_text = read_file(dir / "report.json");
   json.Parse(json_text.c_str());
