@@ -31,7 +31,7 @@ using std::chrono::seconds;
 // UTF-8 holding a NUL and the escapes JSON has.
 const std::string kNasty =
     "status 500: {\"error\":\"<boom> & 'x'\"}\x01\xff\xed\xa0\x80 \xf0\x9f\x9a\x80 end";
-const std::string kNul = std::string("line\n\ttab \"q\" \\ back\0after", 29);
+const std::string kNul = std::string("line\n\ttab \"q\" \\ back") + '\0' + "after";
 constexpr WallNanos kT0 = 1'764'590'000'000'000'000;  // 2025-12-01, on an interval edge
 constexpr Nanos kInterval = milliseconds{100};
 
