@@ -13,12 +13,13 @@
 #include <vector>
 
 #include "multitier/report/reporter.h"
+#include "multitier/run/start_time.h"
+#include "series_view.h"
 
 namespace multitier {
 namespace {
 
-constexpr std::int64_t kSecond = 1'000'000'000;
-constexpr std::int64_t kMilli = 1'000'000;
+using namespace report_series;
 
 // The failure kinds with a column of their own (every kind but none).
 constexpr int kFirstKind = 1;
@@ -26,53 +27,6 @@ constexpr int kFirstKind = 1;
 constexpr std::array<double, 5> kQuantiles = {0.50, 0.90, 0.95, 0.99, 0.999};
 constexpr std::array<const char*, 5> kQuantileNames = {"p50", "p90", "p95", "p99", "p999"};
 constexpr std::array<double, 4> kCorrected = {0.50, 0.90, 0.95, 0.99};
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-// "2026-12-01T11:00:03Z", or "2026-12-01T11:00:03.100Z" with milliseconds.
-std::string rfc3339(WallNanos at, bool millis) {
-  namespace chrono = std::chrono;
-  const std::int64_t whole = floor_div(at, kSecond);
-  const auto fraction = static_cast<int>((at - whole * kSecond) / kMilli);
-  const chrono::sys_seconds tp{chrono::seconds(whole)};
-  const chrono::sys_days day = chrono::floor<chrono::days>(tp);
-  const chrono::year_month_day ymd{day};
-  const chrono::hh_mm_ss<chrono::seconds> hms{tp - day};
-  char buffer[48];
-  int n = std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d",
-                        static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                        static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                        static_cast<int>(hms.minutes().count()),
-                        static_cast<int>(hms.seconds().count()));
-  if (millis)
-    n += std::snprintf(buffer + n, sizeof buffer - static_cast<std::size_t>(n), ".%03d", fraction);
-  return std::string(buffer, static_cast<std::size_t>(n)) + "Z";
-}
-
-// Seconds since the epoch at millisecond resolution, without trailing zeros: "1764586803",
-// "1764586803.1".
-std::string unix_seconds(WallNanos at) {
-  const std::int64_t ms = floor_div(at, kMilli);
-  const std::int64_t seconds = floor_div(ms, 1000);
-  const auto fraction = static_cast<int>(ms - seconds * 1000);
-  std::string text = std::to_string(seconds);
-  if (fraction == 0) return text;
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, ".%03d", fraction);
-  std::string tail = buffer;
-  while (tail.back() == '0') tail.pop_back();
-  return text + tail;
-}
-
-// A measured ratio or rate: six significant digits ("16.0012", "0.5", "1234.57").
-std::string six(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", value);
-  return buffer;
-}
 
 // Milliseconds at microsecond resolution, as report.json gives them ("2.214").
 std::string ms(Nanos value) { return format_shortest(to_ms(value)); }
@@ -211,77 +165,18 @@ std::string per_second(std::uint64_t count, double covered) {
   return covered > 0 ? six(static_cast<double>(count) / covered) : std::string();
 }
 
-struct StepKey {
-  Scenario scenario;
-  std::uint16_t name;
-  bool http;
-};
-
-// What one case's series holds: its span of intervals, its scenarios and steps.
-struct CaseSeries {
-  const CaseReport* report = nullptr;
-  std::string label;  // CSV-quoted
-  std::int64_t first = 0;
-  std::int64_t last = -1;
-  std::vector<Scenario> scenarios;  // kAllScenarios order
-  std::vector<StepKey> steps;       // by scenario, then first seen
-  bool open = false;                // open-model figures apply
+// One case's series and its CSV-quoted label.
+struct CaseSeries : SeriesSpan {
+  std::string label;
+  // The open-model columns apply: its start counts, or corrected latency.
+  bool open_columns() const { return open || corrected; }
 };
 
 CaseSeries describe(const CaseReport& c) {
   CaseSeries view;
-  view.report = &c;
+  static_cast<SeriesSpan&>(view) = span_of(c);
   view.label = csv_field(c.label);
-  const TimeSeries& series = c.registry.series();
-  const auto& intervals = series.intervals();
-  if (series.end > series.begin) {
-    view.first = series.index_of(series.begin);
-    view.last = series.index_of(series.end - 1);
-  } else if (!intervals.empty()) {
-    view.first = intervals.front().index;
-    view.last = intervals.back().index;
-  }
-  if (!intervals.empty()) {
-    view.first = std::min(view.first, intervals.front().index);
-    view.last = std::max(view.last, intervals.back().index);
-  }
-  std::array<bool, kScenarioCount> used{};
-  for (const auto& [which, weight] : c.weights) {
-    if (weight > 0) used[static_cast<std::size_t>(which)] = true;
-  }
-  std::vector<StepKey> seen;
-  view.open = c.open();
-  for (const SeriesInterval& interval : intervals) {
-    if (interval.planned || interval.late) view.open = true;
-    for (std::size_t s = 0; s < kScenarioCount; ++s) {
-      const ScenarioPoint& p = interval.scenarios[s];
-      if (p.starts || p.completions || p.dropped) used[s] = true;
-      if (p.dropped || p.corrected.count()) view.open = true;
-    }
-    for (const StepPoint& step : interval.steps) {
-      used[static_cast<std::size_t>(step.scenario)] = true;
-      bool known = false;
-      for (const StepKey& key : seen) {
-        known = known || (key.scenario == step.scenario && key.name == step.name);
-      }
-      if (!known) seen.push_back({step.scenario, step.name, step.http});
-    }
-  }
-  for (Scenario which : kAllScenarios) {
-    if (!used[static_cast<std::size_t>(which)]) continue;
-    view.scenarios.push_back(which);
-    for (const StepKey& key : seen) {
-      if (key.scenario == which) view.steps.push_back(key);
-    }
-  }
   return view;
-}
-
-const StepPoint* find_step(const SeriesInterval& interval, const StepKey& key) {
-  for (const StepPoint& step : interval.steps) {
-    if (step.scenario == key.scenario && step.name == key.name) return &step;
-  }
-  return nullptr;
 }
 
 class CsvReporter final : public Reporter {
@@ -300,19 +195,13 @@ class CsvReporter final : public Reporter {
 
  private:
   static void write_case(const CaseSeries& view, Row& row, std::ostream& out) {
-    const TimeSeries& series = view.report->registry.series();
+    const TimeSeries& series = *view.series;
     const std::int64_t length = series.interval().count();
     const bool millis = length % kSecond != 0;
-    const SeriesInterval none;
-    const auto& intervals = series.intervals();
-    auto next = intervals.begin();
-    for (std::int64_t index = view.first; index <= view.last; ++index) {
-      while (next != intervals.end() && next->index < index) ++next;
-      const SeriesInterval& interval =
-          next != intervals.end() && next->index == index ? *next : none;
+    each_interval(view, [&](std::int64_t index, const SeriesInterval& interval) {
       const WallNanos start = index * length;
       const double covered = series.covered_s(index);
-      const std::string time = rfc3339(start, millis);
+      const std::string time = format_rfc3339(start, millis);
       const std::string unix_s = unix_seconds(start);
       const std::string covered_s = format_shortest(covered);
       auto begin_row = [&](std::string_view name, std::string_view kind) {
@@ -336,7 +225,7 @@ class CsvReporter final : public Reporter {
           row.write(out);
         }
       }
-    }
+    });
   }
 
   template <class Begin>
@@ -356,7 +245,7 @@ class CsvReporter final : public Reporter {
     row.set(c_failures, interval.failures());
     failure_kinds(row, kinds);
     row.set(c_requests, interval.requests());
-    if (view.open) {
+    if (view.open_columns()) {
       row.set(c_dropped, interval.dropped());
       row.set(c_planned, interval.planned);
       row.set(c_started, interval.started);
@@ -402,7 +291,7 @@ class CsvReporter final : public Reporter {
       if (step.http && step.scenario == which) requests += step.runs;
     }
     row.set(c_requests, requests);
-    if (view.open) row.set(c_dropped, p.dropped);
+    if (view.open_columns()) row.set(c_dropped, p.dropped);
     if (covered > 0) {
       row[c_active_vus] = six(static_cast<double>(p.latency.sum().count()) / (covered * 1e9));
     }

@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "multitier/report/reporter.h"
+#include "series_view.h"
 
 namespace multitier {
 namespace {
 
-constexpr std::int64_t kSecond = 1'000'000'000;
-constexpr std::int64_t kMilli = 1'000'000;
+using namespace report_series;
 
 // multitier_late_starts's help text names the threshold.
 static_assert(ScheduleStats::kLate == std::chrono::milliseconds(1));
@@ -33,11 +33,6 @@ static_assert(ScheduleStats::kLate == std::chrono::milliseconds(1));
 constexpr std::array<double, 5> kQuantiles = {0.5, 0.9, 0.95, 0.99, 0.999};
 // Their label values, in OpenMetrics's canonical rendering.
 constexpr std::array<const char*, 5> kQuantileLabels = {"0.5", "0.9", "0.95", "0.99", "0.999"};
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 // A label value: valid UTF-8, with backslash, double quote and line feed escaped.
 std::string label_value(std::string_view text) {
@@ -56,28 +51,6 @@ std::string label_value(std::string_view text) {
   return out;
 }
 
-// A timestamp in seconds from nanoseconds that are a multiple of the resolution (1 s or 1 ms):
-// "1764586803" or "1764586803.1".
-std::string timestamp(WallNanos at) {
-  const std::int64_t ms = floor_div(at, kMilli);
-  const std::int64_t seconds = floor_div(ms, 1000);
-  const auto fraction = static_cast<int>(ms - seconds * 1000);
-  std::string text = std::to_string(seconds);
-  if (fraction == 0) return text;
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, ".%03d", fraction);
-  std::string tail = buffer;
-  while (tail.back() == '0') tail.pop_back();
-  return text + tail;
-}
-
-// A gauge's value: six significant digits.
-std::string six(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", value);
-  return buffer;
-}
-
 // Exact seconds of a nanosecond sum (cumulative: keeps every digit it has).
 std::string seconds_exact(std::uint64_t ns) {
   return format_shortest(static_cast<double>(ns) / 1e9);
@@ -88,32 +61,11 @@ std::string seconds_rounded(Nanos value) {
   return format_shortest(std::round(static_cast<double>(value.count()) / 1e3) / 1e6);
 }
 
-struct StepKey {
-  Scenario scenario;
-  std::uint16_t name;
-  bool http;
-};
-
 // One case's series as the writer walks it: its span, its label sets, its timestamps.
-struct CaseSeries {
-  const CaseReport* report = nullptr;
-  const TimeSeries* series = nullptr;
+struct CaseSeries : SeriesSpan {
   std::string label;  // escaped
-  std::int64_t first = 0;
-  std::int64_t last = -1;
-  std::vector<Scenario> scenarios;  // kAllScenarios order
-  std::vector<StepKey> steps;       // by scenario, then first seen
-  // Per scenario, the failure kinds that occurred in the case.
-  std::array<std::array<bool, kFailureKindCount>, kScenarioCount> kinds{};
-  bool open = false;  // open-model figures apply
-  bool corrected = false;
-  bool target = false;
-  bool cpu = false;
-  bool rss = false;
   std::int64_t resolution = kSecond;
   WallNanos baseline = 0;  // the counters' zero point
-
-  bool empty() const { return last < first; }
 
   // The end of interval `index`, or of the measured phase when it ends inside it, rounded up
   // to the resolution (never beyond the interval's end, never at or before its start).
@@ -124,35 +76,15 @@ struct CaseSeries {
     if (series->end > start && series->end < end) {
       end = std::min(end, (floor_div(series->end - 1, resolution) + 1) * resolution);
     }
-    return timestamp(end);
+    return unix_seconds(end);
   }
 };
 
-const StepPoint* find_step(const SeriesInterval& interval, const StepKey& key) {
-  for (const StepPoint& step : interval.steps) {
-    if (step.scenario == key.scenario && step.name == key.name) return &step;
-  }
-  return nullptr;
-}
-
 CaseSeries describe(const CaseReport& c, std::string label) {
   CaseSeries view;
-  view.report = &c;
-  view.series = &c.registry.series();
+  static_cast<SeriesSpan&>(view) = span_of(c);
   view.label = std::move(label);
   const TimeSeries& series = *view.series;
-  const auto& intervals = series.intervals();
-  if (series.end > series.begin) {
-    view.first = series.index_of(series.begin);
-    view.last = series.index_of(series.end - 1);
-  } else if (!intervals.empty()) {
-    view.first = intervals.front().index;
-    view.last = intervals.back().index;
-  }
-  if (!intervals.empty()) {
-    view.first = std::min(view.first, intervals.front().index);
-    view.last = std::max(view.last, intervals.back().index);
-  }
   const std::int64_t length = series.interval().count();
   view.resolution = length % kSecond == 0 ? kSecond : kMilli;
   const WallNanos first_start = view.first * length;
@@ -161,56 +93,7 @@ CaseSeries describe(const CaseReport& c, std::string label) {
     view.baseline =
         std::max(first_start, floor_div(series.begin, view.resolution) * view.resolution);
   }
-  std::array<bool, kScenarioCount> used{};
-  for (const auto& [which, weight] : c.weights) {
-    if (weight > 0) used[static_cast<std::size_t>(which)] = true;
-  }
-  std::vector<StepKey> seen;
-  view.open = c.open();
-  for (const SeriesInterval& interval : intervals) {
-    if (interval.planned || interval.late) view.open = true;
-    view.target = view.target || std::isfinite(interval.target);
-    view.cpu = view.cpu || std::isfinite(interval.gateway_cpu_percent);
-    view.rss = view.rss || interval.gateway_rss_bytes > 0;
-    for (std::size_t s = 0; s < kScenarioCount; ++s) {
-      const ScenarioPoint& p = interval.scenarios[s];
-      if (p.starts || p.completions || p.dropped) used[s] = true;
-      if (p.dropped) view.open = true;
-      if (p.corrected.count()) view.corrected = true;
-      for (std::size_t k = 0; k < kFailureKindCount; ++k) {
-        if (p.failure_kinds[k]) view.kinds[s][k] = true;
-      }
-    }
-    for (const StepPoint& step : interval.steps) {
-      used[static_cast<std::size_t>(step.scenario)] = true;
-      bool known = false;
-      for (const StepKey& key : seen) {
-        known = known || (key.scenario == step.scenario && key.name == step.name);
-      }
-      if (!known) seen.push_back({step.scenario, step.name, step.http});
-    }
-  }
-  for (Scenario which : kAllScenarios) {
-    if (!used[static_cast<std::size_t>(which)]) continue;
-    view.scenarios.push_back(which);
-    for (const StepKey& key : seen) {
-      if (key.scenario == which) view.steps.push_back(key);
-    }
-  }
   return view;
-}
-
-// Calls `visit(index, interval)` for every interval of the case's span, in order; a missing
-// index is an interval in which nothing happened.
-template <class Visit>
-void each_interval(const CaseSeries& view, Visit&& visit) {
-  static const SeriesInterval kNothing;
-  const auto& intervals = view.series->intervals();
-  auto next = intervals.begin();
-  for (std::int64_t index = view.first; index <= view.last; ++index) {
-    while (next != intervals.end() && next->index < index) ++next;
-    visit(index, next != intervals.end() && next->index == index ? *next : kNothing);
-  }
 }
 
 struct Family {
@@ -277,7 +160,7 @@ void counter(std::ostream& out, std::string& buffer, const CaseSeries& view,
              std::string_view sample_name, const std::string& open_labels,
              const std::function<std::uint64_t(const SeriesInterval&)>& increment) {
   std::uint64_t total = 0;
-  sample(buffer, sample_name, open_labels, "", "0", timestamp(view.baseline));
+  sample(buffer, sample_name, open_labels, "", "0", unix_seconds(view.baseline));
   each_interval(view, [&](std::int64_t index, const SeriesInterval& interval) {
     total += increment(interval);
     sample(buffer, sample_name, open_labels, "", std::to_string(total), view.end_of(index));
@@ -293,7 +176,7 @@ void summary(std::ostream& out, std::string& buffer, const CaseSeries& view,
   const std::string sum_name = name + "_sum";
   std::uint64_t count = 0;
   std::uint64_t sum_ns = 0;
-  const std::string at0 = timestamp(view.baseline);
+  const std::string at0 = unix_seconds(view.baseline);
   sample(buffer, count_name, open_labels, "", "0", at0);
   sample(buffer, sum_name, open_labels, "", "0", at0);
   each_interval(view, [&](std::int64_t index, const SeriesInterval& interval) {

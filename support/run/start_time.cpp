@@ -74,19 +74,23 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text, std::string& er
   return duration_cast<nanoseconds>(seconds_since_epoch).count() + fraction_ns;
 }
 
-std::string format_rfc3339(std::int64_t unix_ns) {
+std::string format_rfc3339(std::int64_t unix_ns, bool millis) {
   using namespace std::chrono;
   const sys_time<nanoseconds> at{nanoseconds(unix_ns)};
   const auto day = floor<days>(at);
   const year_month_day date{day};
   const hh_mm_ss<nanoseconds> time{at - day};
   char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
-                static_cast<int>(duration_cast<milliseconds>(time.subseconds()).count()));
-  return text;
+  int n = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d",
+                        static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                        static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
+                        static_cast<int>(time.minutes().count()),
+                        static_cast<int>(time.seconds().count()));
+  if (millis) {
+    n += std::snprintf(text + n, sizeof text - static_cast<std::size_t>(n), ".%03d",
+                       static_cast<int>(duration_cast<milliseconds>(time.subseconds()).count()));
+  }
+  return std::string(text, static_cast<std::size_t>(n)) + "Z";
 }
 
 }  // namespace multitier

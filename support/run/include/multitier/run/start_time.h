@@ -15,7 +15,8 @@ namespace multitier {
 // segments of different machines at different moments).
 std::optional<std::int64_t> parse_rfc3339(std::string_view text, std::string& error);
 
-// Nanoseconds since the epoch as RFC 3339 UTC, with milliseconds: "2026-12-01T12:00:00.000Z".
-std::string format_rfc3339(std::int64_t unix_ns);
+// Nanoseconds since the epoch as RFC 3339 UTC, with milliseconds ("2026-12-01T12:00:00.250Z"),
+// or without them, the fraction truncated ("2026-12-01T12:00:00Z").
+std::string format_rfc3339(std::int64_t unix_ns, bool millis = true);
 
 }  // namespace multitier
