@@ -41,33 +41,7 @@ constexpr std::array<const char*, 6> kCurveQuantileNames = {"p50",   "p90",    "
 // ---- escaping -------------------------------------------------------------------------------
 
 // Text for HTML element content or a quoted attribute value.
-std::string html(std::string_view text) {
-  const std::string clean = clean_text(text, TextTarget::xml);
-  std::string out;
-  out.reserve(clean.size());
-  for (char c : clean) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string html(std::string_view text) { return escape_markup(text, Markup::html); }
 
 // A quoted JSON string safe inside <script type="application/json">: no '<', '>' or '&' (so no
 // "</script" and no "<!--"), and no U+2028/U+2029.

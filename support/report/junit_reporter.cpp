@@ -13,43 +13,9 @@ namespace multitier {
 
 namespace {
 
-// XML-safe text: forbidden characters dropped, markup escaped. In attributes, tab/LF/CR are
-// written as character references so attribute normalisation keeps them.
+// XML-safe text: forbidden characters dropped, markup escaped (escape_markup).
 std::string escape(std::string_view raw, bool attribute) {
-  const std::string text = clean_text(raw, TextTarget::xml);
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\t':
-        out += attribute ? "&#9;" : "\t";
-        break;
-      case '\n':
-        out += attribute ? "&#10;" : "\n";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return escape_markup(raw, attribute ? Markup::xml_attribute : Markup::xml_text);
 }
 
 std::string timestamp(std::chrono::system_clock::time_point at) {

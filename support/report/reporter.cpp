@@ -49,6 +49,45 @@ std::vector<std::string_view> reporter_names() {
   return names;
 }
 
+std::string escape_markup(std::string_view raw, Markup markup) {
+  const std::string text = clean_text(raw, TextTarget::xml);
+  const bool xml = markup != Markup::html;
+  const bool attribute = markup == Markup::xml_attribute;
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += xml ? "&apos;" : "&#39;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += xml ? "&#13;" : "\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string clean_text(std::string_view text, TextTarget target) {
   std::string out;
   out.reserve(text.size());

@@ -53,4 +53,14 @@ enum class TextTarget {
 // (quotes, <, &) is the format writer's job.
 std::string clean_text(std::string_view text, TextTarget target);
 
+enum class Markup {
+  xml_text,       // XML element content
+  xml_attribute,  // a quoted XML attribute value
+  html,           // HTML element content or a quoted attribute value
+};
+// `text` cleaned for XML (clean_text) and escaped for `markup`: &, <, >, " always, the
+// apostrophe as &apos; (XML) or &#39; (HTML); in XML a CR always, and in attributes a tab
+// and an LF too, as character references, so a reader's normalisation keeps them.
+std::string escape_markup(std::string_view text, Markup markup);
+
 }  // namespace multitier
