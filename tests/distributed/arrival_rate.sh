@@ -23,26 +23,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 
 n=3
-rm -rf "$work"
-mkdir -p "$work"
 url=$(gateway_url "$url_file")
 echo "gateway: $url"
-
-fetch_stats "$url" "$work/stats-before.json"
-t0=$SECONDS
-start=$(start_in 3)
-echo "start-at: $start"
-# --threads 1: one number in every segment (the merge compares it), three processes on two cores.
-for i in $(seq 1 $n); do
-  "$suite" --gateway "$url" --segment "$i/$n" --seed 77 --start-at "$start" --threads 1 \
-    --executor constant-arrival-rate --rate 240 --max-vus 24 --duration 5s \
-    --min-achieved-rate 300 --gtest_filter='*ColdSearchEmail*' --progress off \
-    --report-dir "$work/segment-$i" >"$work/segment-$i.log" 2>&1 &
-  pids+=($!)
-done
-wait_all 60
-echo "segments ended after $((SECONDS - t0)) s, exit codes: ${codes[*]}"
-fetch_stats "$url" "$work/stats-after.json"
+run_segments "$n" "$work" "$url" "$suite" \
+  --executor constant-arrival-rate --rate 240 --max-vus 24 --duration 5s \
+  --min-achieved-rate 300 --gtest_filter='*ColdSearchEmail*'
 for i in $(seq 1 $n); do
   rc=${codes[$((i - 1))]}
   if ((rc != 0)); then

@@ -2,35 +2,13 @@
 """Checks of multitier.distributed.arrival-rate (see arrival_rate.sh): three segments of a
 240/s constant-arrival-rate run for 5 s, with --min-achieved-rate 300, and their merge.
 usage: check_arrival_rate.py WORK_DIR N"""
-import json
-import sys
-from pathlib import Path
+from segment_checks import arguments, case, check, finish, load, reports, stats
 
 RATE, DURATION, MIN_RATE = 240.0, 5.0, 300.0
-work, n = Path(sys.argv[1]), int(sys.argv[2])
-problems = []
 
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        problems.append(what)
-
-
-def load(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
-segs = [load(work / f"segment-{i}" / "report.json") for i in range(1, n + 1)]
-merged = load(work / "merged" / "report.json")
-before, after = load(work / "stats-before.json"), load(work / "stats-after.json")
-
-
-def case(report):
-    assert len(report["cases"]) == 1, f"expected one case, got {len(report['cases'])}"
-    return report["cases"][0]
-
+work, n = arguments()
+segs, merged = reports(work, n)
+before, after = stats(work)
 
 share = RATE / n
 planned_share = share * DURATION
@@ -82,6 +60,4 @@ print(f"     /stats received delta {delta}")
 check(sum(delta.values()) == mc["http"]["requests"] + n,
       f"/stats received delta {sum(delta.values())} = merged http.requests {mc['http']['requests']} + {n} probes")
 
-if problems:
-    print(f"{len(problems)} check(s) failed", file=sys.stderr)
-    sys.exit(1)
+finish()

@@ -2,36 +2,14 @@
 """Checks of multitier.distributed.segments (see segments.sh): the merged report of N segments
 of the mix is their union, and the gateway's /stats delta equals the merged requests plus one
 probe search per process. usage: check_segments.py WORK_DIR N"""
-import json
-import sys
 from collections import Counter
-from pathlib import Path
 
-work, n = Path(sys.argv[1]), int(sys.argv[2])
-problems = []
+from segment_checks import arguments, case, check, finish, reports, stats
 
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        problems.append(what)
-
-
-def load(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
-segs = [load(work / f"segment-{i}" / "report.json") for i in range(1, n + 1)]
-merged = load(work / "merged" / "report.json")
-seg_results = [load(work / f"segment-{i}" / "result.json") for i in range(1, n + 1)]
-merged_result = load(work / "merged" / "result.json")
-before, after = load(work / "stats-before.json"), load(work / "stats-after.json")
-
-
-def case(report):
-    assert len(report["cases"]) == 1, f"expected one case, got {len(report['cases'])}"
-    return report["cases"][0]
+work, n = arguments()
+segs, merged = reports(work, n)
+seg_results, merged_result = reports(work, n, "result.json")
+before, after = stats(work)
 
 
 def scenario_figures(report):
@@ -131,6 +109,4 @@ check(delta.get("search", 0) == by_endpoint["search"] + probes,
 check(delta.get("record", 0) == by_endpoint["record"],
       f"/stats record delta {delta.get('record', 0)} = record steps {by_endpoint['record']}")
 
-if problems:
-    print(f"{len(problems)} check(s) failed", file=sys.stderr)
-    sys.exit(1)
+finish()

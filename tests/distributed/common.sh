@@ -71,6 +71,30 @@ wait_all() {
   done
 }
 
+# run_segments N WORK URL SUITE ARGS...: a fresh WORK folder, the gateway's /stats before and
+# after, and N segment processes of SUITE with ARGS, a common --start-at 3 s ahead, one seed and
+# one thread count (the merge compares both; three processes share two cores), each writing
+# WORK/segment-i/ and WORK/segment-i.log, waited for at most 60 s. Their exit codes are left in
+# codes[] and the start of the run in t0.
+run_segments() {
+  local n=$1 work=$2 url=$3 suite=$4 start i
+  shift 4
+  rm -rf "$work"
+  mkdir -p "$work"
+  fetch_stats "$url" "$work/stats-before.json"
+  t0=$SECONDS
+  start=$(start_in 3)
+  echo "start-at: $start"
+  for i in $(seq 1 "$n"); do
+    "$suite" --gateway "$url" --segment "$i/$n" --seed 77 --start-at "$start" --threads 1 \
+      --progress off "$@" --report-dir "$work/segment-$i" >"$work/segment-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  wait_all 60
+  echo "segments ended after $((SECONDS - t0)) s, exit codes: ${codes[*]}"
+  fetch_stats "$url" "$work/stats-after.json"
+}
+
 # A start time common to all segments: now + SECONDS, RFC 3339 UTC with milliseconds.
 start_in() {
   date -u -d "+$1 seconds" +%Y-%m-%dT%H:%M:%S.%3NZ

@@ -24,25 +24,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 
 n=3
-rm -rf "$work"
-mkdir -p "$work"
 url=$(gateway_url "$url_file")
 echo "gateway: $url"
-
-fetch_stats "$url" "$work/stats-before.json"
-t0=$SECONDS
-start=$(start_in 3)
-echo "start-at: $start"
-# --threads 1: one number in every segment (the merge compares it), three processes on two cores.
-for i in $(seq 1 $n); do
-  "$suite" --gateway "$url" --segment "$i/$n" --seed 77 --start-at "$start" --threads 1 \
-    --stress --duration 6s --concurrency 12 --gtest_filter='*Mix*' --progress off \
-    --report-dir "$work/segment-$i" >"$work/segment-$i.log" 2>&1 &
-  pids+=($!)
-done
-wait_all 60
-echo "segments ended after $((SECONDS - t0)) s, exit codes: ${codes[*]}"
-fetch_stats "$url" "$work/stats-after.json"
+run_segments "$n" "$work" "$url" "$suite" \
+  --stress --duration 6s --concurrency 12 --gtest_filter='*Mix*'
 for i in $(seq 1 $n); do
   rc=${codes[$((i - 1))]}
   if ((rc != 0 && rc != 1)) || [[ ! -s "$work/segment-$i/result.json" ]]; then
