@@ -208,24 +208,10 @@ std::optional<int> find_listening_pid(int port, const std::string& proc_root) {
 }
 
 std::optional<int> url_port(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) return std::nullopt;
-  std::string_view authority = url.substr(kScheme.size());
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  std::string_view port;
-  if (authority.starts_with("[")) {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    const std::string_view rest = authority.substr(close + 1);
-    if (rest.empty()) return 80;
-    if (rest[0] != ':') return std::nullopt;
-    port = rest.substr(1);
-  } else {
-    const auto colon = authority.find(':');
-    if (colon == std::string_view::npos) return 80;
-    port = authority.substr(colon + 1);
-  }
-  const auto number = to_number<int>(port);
+  const auto authority = http_authority(url);
+  if (!authority) return std::nullopt;
+  if (!authority->colon) return 80;
+  const auto number = to_number<int>(authority->port);
   if (!number || *number < 1 || *number > 65535) return std::nullopt;
   return number;
 }

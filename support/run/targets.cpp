@@ -19,13 +19,35 @@ std::string resolve_gateway(const Options& options) {
   return trim(url);
 }
 
+std::optional<HttpAuthority> http_authority(std::string_view url) {
+  if (!url.starts_with("http://")) return std::nullopt;
+  std::string_view authority = url.substr(7);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  HttpAuthority out;
+  if (authority.starts_with("[")) {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return std::nullopt;
+      out.colon = true;
+      out.port = authority.substr(close + 2);
+    }
+    out.host = authority.substr(0, close + 1);
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    out.colon = true;
+    out.port = authority.substr(colon + 1);
+    out.host = authority.substr(0, colon);
+  } else {
+    out.host = authority;
+  }
+  return out;
+}
+
 bool is_loopback_url(std::string_view url) {
-  if (!url.starts_with("http://")) return false;
-  url.remove_prefix(7);
-  std::string_view host = url.substr(0, url.find_first_of("/?#"));
-  if (host.starts_with("["))
-    return host.starts_with("[::1]") && (host.size() == 5 || host[5] == ':');
-  host = host.substr(0, host.find(':'));
+  const auto authority = http_authority(url);
+  if (!authority) return false;
+  const std::string_view host = authority->host;
+  if (host.starts_with("[")) return host == "[::1]";
   if (host == "localhost") return true;
   // 127.0.0.0/8: four decimal octets, the first 127.
   if (!host.starts_with("127.")) return false;
@@ -56,21 +78,12 @@ std::string target_problem(std::string_view url, bool allow_remote) {
   }
   if (!url.starts_with("http://"))
     return "not an http:// URL: " + quoted + " (e.g. http://127.0.0.1:4110)";
-  std::string_view authority = url.substr(7);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  std::string_view port;
-  if (authority.starts_with("[")) {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return "malformed host in " + quoted;
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return "malformed host in " + quoted;
-      port = authority.substr(close + 2);
-    }
-    authority = authority.substr(0, close + 1);
-  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
-    port = authority.substr(colon + 1);
-    authority = authority.substr(0, colon);
-    if (port.empty()) return "missing port after ':' in " + quoted;
+  const auto parts = http_authority(url);
+  if (!parts) return "malformed host in " + quoted;
+  const std::string_view authority = parts->host;
+  const std::string_view port = parts->port;
+  if (parts->colon && port.empty() && !authority.starts_with("[")) {
+    return "missing port after ':' in " + quoted;
   }
   if (authority.empty()) return "no host in " + quoted + " (e.g. http://127.0.0.1:4110)";
   if (!port.empty()) {

@@ -158,6 +158,29 @@ TEST(Options, SecretHeaderValuesAreRedacted) {
                                       "X-Team: blue"}));
 }
 
+// The one split of an http:// URL's authority that the target check, the loopback test and
+// the footprint's port lookup share.
+TEST(Options, HttpAuthoritySplitsHostAndPort) {
+  auto a = http_authority("http://127.0.0.1:4110/v1?x");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, "4110");
+  EXPECT_TRUE(a->colon);
+  a = http_authority("http://[::1]:80/x");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "[::1]");
+  EXPECT_EQ(a->port, "80");
+  a = http_authority("http://localhost");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "localhost");
+  EXPECT_FALSE(a->colon);
+  EXPECT_FALSE(http_authority("https://127.0.0.1"));
+  EXPECT_FALSE(http_authority("http://[::1"));
+  EXPECT_FALSE(http_authority("http://[::1]x"));
+  EXPECT_NE(target_problem("http://[::1]x:80").find("malformed host"), std::string::npos);
+  EXPECT_NE(target_problem("http://127.0.0.1:/").find("missing port"), std::string::npos);
+}
+
 TEST(Options, TargetProblemsSayWhatIsWrong) {
   EXPECT_EQ(target_problem("http://127.0.0.1:4110"), "");
   EXPECT_EQ(target_problem("http://[::1]:80/x"), "");

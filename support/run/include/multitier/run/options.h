@@ -102,6 +102,16 @@ std::string options_help();
 // URL file was named but cannot be read.
 std::string resolve_gateway(const Options& options);
 
+// The authority of an http:// URL, split: the host (an IPv6 host keeps its brackets) and the
+// text after its ':' (empty when there is none; `colon` says whether there was one). nullopt
+// when `url` is not http://, or an IPv6 host is unclosed or followed by anything but ':'.
+struct HttpAuthority {
+  std::string_view host;
+  std::string_view port;
+  bool colon = false;
+};
+std::optional<HttpAuthority> http_authority(std::string_view url);
+
 // True when `url` is http://127.x.x.x, http://localhost or http://[::1] (any port, any path):
 // the only targets this load tool sends traffic to.
 bool is_loopback_url(std::string_view url);
