@@ -8,12 +8,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <set>
 #include <vector>
 
+#include "multitier/common/text.h"
 #include "multitier/run/options.h"
 
 namespace multitier {
@@ -51,14 +51,6 @@ std::vector<std::string_view> split_blanks(std::string_view text) {
     if (i > start) out.push_back(text.substr(start, i - start));
   }
   return out;
-}
-
-template <typename T>
-std::optional<T> to_number(std::string_view text, int base = 10) {
-  T value{};
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
 }
 
 // The inodes of the sockets listening on `port` in one /proc/net/tcp or tcp6 table. Each line

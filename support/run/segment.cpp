@@ -1,8 +1,9 @@
 #include "multitier/run/segment.h"
 
-#include <charconv>
 #include <cstdint>
 #include <stdexcept>
+
+#include "multitier/common/text.h"
 
 namespace multitier {
 
@@ -17,13 +18,6 @@ std::string quote(std::string_view text) {
   out += text;
   out += '\'';
   return out;
-}
-
-std::optional<int> number(std::string_view text) {
-  int value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
 }
 
 std::optional<std::string_view> variable(const char* const* environment, std::string_view name) {
@@ -55,8 +49,10 @@ int Segment::share(int total) const {
 
 std::optional<Segment> parse_segment(std::string_view text, std::string& error) {
   const auto slash = text.find('/');
-  const auto i = slash == std::string_view::npos ? std::nullopt : number(text.substr(0, slash));
-  const auto n = slash == std::string_view::npos ? std::nullopt : number(text.substr(slash + 1));
+  const auto i =
+      slash == std::string_view::npos ? std::nullopt : to_number<int>(text.substr(0, slash));
+  const auto n =
+      slash == std::string_view::npos ? std::nullopt : to_number<int>(text.substr(slash + 1));
   if (!i || !n) {
     error = "want i/n, e.g. 2/3 (the second of three segments), not " + quote(text);
     return std::nullopt;
@@ -80,7 +76,7 @@ Segment segment_from_environment(const char* const* environment, int segments,
     throw std::invalid_argument(std::string(name) + ": " + why);
   };
   if (auto index = variable(environment, "JOB_COMPLETION_INDEX")) {
-    const auto value = number(*index);
+    const auto value = to_number<int>(*index);
     if (!value || *value < 0) bad("JOB_COMPLETION_INDEX", "not a 0-based index: " + quote(*index));
     if (segments < 1) {
       bad("JOB_COMPLETION_INDEX",
@@ -97,8 +93,8 @@ Segment segment_from_environment(const char* const* environment, int segments,
   const auto node = variable(environment, "CI_NODE_INDEX");
   const auto total = variable(environment, "CI_NODE_TOTAL");
   if (node && total) {
-    const auto i = number(*node);
-    const auto n = number(*total);
+    const auto i = to_number<int>(*node);
+    const auto n = to_number<int>(*total);
     if (!n || *n < 1 || *n > kMaxSegments)
       bad("CI_NODE_TOTAL", "not a node count: " + quote(*total));
     if (!i || *i < 1 || *i > *n) {

@@ -1,6 +1,5 @@
 // Where the suite may send load: the gateway URL resolved and checked (loopback, plain HTTP).
 #include <cctype>
-#include <charconv>
 #include <fstream>
 #include <stdexcept>
 
@@ -87,9 +86,8 @@ std::string target_problem(std::string_view url, bool allow_remote) {
   }
   if (authority.empty()) return "no host in " + quoted + " (e.g. http://127.0.0.1:4110)";
   if (!port.empty()) {
-    int number = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (ec != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) {
+    const auto number = to_number<int>(port);
+    if (!number || *number < 1 || *number > 65535) {
       return "bad port '" + std::string(port) + "' in " + quoted + " (1..65535)";
     }
   }

@@ -1,8 +1,11 @@
-// Small text helpers shared across layers: ASCII whitespace trimming and lower-casing.
+// Small text helpers shared across layers: ASCII whitespace trimming, lower-casing, and whole
+// integers.
 #pragma once
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +24,16 @@ inline std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
+}
+
+// `text` as an integer in `base` when all of it is one (no sign for unsigned types, no spaces,
+// not empty, in range), else nullopt.
+template <typename T>
+std::optional<T> to_number(std::string_view text, int base = 10) {
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
 }
 
 }  // namespace multitier
