@@ -37,6 +37,16 @@ struct MergeOptions {
   bool allow_missing_segments = false;
 };
 
+// The fields of `a` and `b` that must agree between segments and do not, each with both values
+// ("duration_s 10.0 in a.json, 20.0 in b.json; seed 1 in a.json, 2 in b.json"); empty when they
+// agree. The merge's refusals use them.
+std::string result_differences(const RunSettings& a, const std::string& a_name,
+                               const RunSettings& b, const std::string& b_name);
+std::string result_differences(const Thresholds& a, const std::string& a_name, const Thresholds& b,
+                               const std::string& b_name);
+std::string result_differences(const CaseReport& a, const std::string& a_name, const CaseReport& b,
+                               const std::string& b_name);
+
 // Merges the results of one run's segments, given one at a time, into the report of the whole
 // run: case by case, the registries merged (counts exact, histograms bin for bin), the wall
 // time the longest, VUs and threads summed, and every case judged again on the merged figures.
