@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 #include "multitier/pools/generated_queries.h"
 #include "multitier/pools/pools.h"
 #include "multitier/report/report.h"
@@ -78,7 +80,8 @@ TEST(RosterOption, CorpusNeedsAReadableRosterFile) {
   EXPECT_NE(bad.message.find("--roster: must be seed or corpus, not 'answers'"), std::string::npos)
       << bad.message;
 
-  const std::string file = ::testing::TempDir() + "query_pool_test_workers.jsonl";
+  const std::string file =
+      ::testing::TempDir() + "query_pool_workers_" + std::to_string(::getpid()) + ".jsonl";
   std::ofstream(file) << R"({"id":"w-1","name":"Ana Diaz","status":"active"})" << '\n';
   ASSERT_EQ(
       parse({}, {"MULTITIER_ROSTER=corpus", ("MULTITIER_ROSTER_FILE=" + file).c_str()}, o).action,

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "multitier/common/utf8.h"
 
 namespace multitier {
@@ -563,7 +565,8 @@ TEST(ResultFile, ThreeSegmentsMergeIntoTheWholeRunBinForBin) {
 
 // The segments' result files in a fresh folder of the test's temporary directory.
 std::vector<std::string> write_files(const std::vector<RunReport>& parts, const std::string& tag) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / tag;
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / (tag + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::vector<std::string> paths;
   for (std::size_t k = 0; k < parts.size(); ++k) {

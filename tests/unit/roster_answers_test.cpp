@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "tests/unit/scenario_probe.h"
 
 namespace multitier {
@@ -46,7 +48,8 @@ struct CorpusRoster {
                                      "Aurora", "IL", "Beacon Freight", 2}};
 
   static std::unique_ptr<InMemoryWorkerLookup> load() {
-    const std::string path = ::testing::TempDir() + "roster_answers_test_corpus.jsonl";
+    const std::string path =
+        ::testing::TempDir() + "roster_answers_corpus_" + std::to_string(::getpid()) + ".jsonl";
     std::ofstream(path) << kCorpus;
     auto lookup = load_worker_lookup_jsonl(path);
     std::remove(path.c_str());
