@@ -4,8 +4,14 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <type_traits>
 
 namespace multitier {
+
+// A run's cases live in a vector that grows as they end; each holds a registry of inline
+// histograms, so a copy on growth would cost the whole run's figures again.
+static_assert(std::is_nothrow_move_constructible_v<CaseReport>,
+              "a run's cases must grow by moving, not copying");
 
 namespace {
 

@@ -33,6 +33,12 @@ class LatencyHistogram {
 
   // An empty histogram. Allocates nothing: the counts live inline (about 16 KB).
   LatencyHistogram();
+  // Copies and moves copy the counts; a move cannot throw, so the containers of stats that
+  // hold histograms (a run's cases, a registry's steps) grow by moving, never by copying.
+  LatencyHistogram(const LatencyHistogram&) = default;
+  LatencyHistogram(LatencyHistogram&&) noexcept = default;
+  LatencyHistogram& operator=(const LatencyHistogram&) = default;
+  LatencyHistogram& operator=(LatencyHistogram&&) noexcept = default;
 
   // Counts one sample. Never fails, never allocates, never throws. Negative durations count as
   // zero; any value below 10 µs or at/above 60 s lands in the underflow/overflow bin and still
