@@ -23,6 +23,8 @@
 #   SOAK_JOBS         build parallelism                            (default 2)
 #   SOAK_DIR          work directory (report, logs, playbook log)  (default <build>/bench-soak)
 #   SOAK_GATEWAY_ARGS extra gateway flags, e.g. "--playbook-capacity 5000"
+#   MULTITIER_GATEWAY_STORAGE_LATENCY  the modelled storage read of a cache miss, as in
+#                     scripts/run.sh                               (default 1ms; 0s turns it off)
 # Further arguments go to the suite (e.g. --queries seed, --roster corpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +53,7 @@ cleanup() {
   scripts/gateway-ctl.sh stop "$state" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+export MULTITIER_GATEWAY_STORAGE_LATENCY=${MULTITIER_GATEWAY_STORAGE_LATENCY:-1ms}
 echo "bench-soak: starting the reference gateway (the first start on a corpus builds its index)" >&2
 # shellcheck disable=SC2086  # SOAK_GATEWAY_ARGS is a list of flags
 scripts/gateway-ctl.sh start "$state" "$build/fixtures/gateway/multitier-gateway" "$corpus" \
