@@ -13,6 +13,10 @@
 # of that minute, an upper bound of the mix's p99 (a mixture's 99th percentile never exceeds the
 # largest of its parts'); cold_search_email's is shown beside it. The suite keeps each minute's
 # registry for its final reports (about 1 MB a minute); one long case stays flat.
+# The CPU columns tell a machine that gave the processes less CPU in some minute from a gateway
+# or suite that got slower: the gateway's is its footprint over the minute (report.json's
+# gateway_footprint.mean_cpu_percent), the suite's its utime+stime (/proc/<pid>/stat) over the
+# minute, each divided by the minute's scenarios.
 #
 # Goal (issue 14): after minute 1, the gateway's RSS stays within +50 MB of its minute-1 value
 # and every minute's rate within 10 % of minute 2's. Exit 0 when it holds, 1 when it does not,
@@ -63,12 +67,21 @@ gateway_pid=$(cat "$state/pid")
 
 rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || true; }
 suite_rss="-"  # the suite's last RSS reading: its last minute ends as the process exits
-sample() {  # minute: one line "minute gateway_rss suite_rss live evictions hits misses"
+# CPU seconds (utime + stime) a process has used so far; the fields after the command's ")".
+cpu_s() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  awk -v ticks="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / ticks }' <<<"${stat##*) }"
+}
+suite_cpu="-"  # the suite's last CPU reading, as for its RSS
+sample() {  # minute: one line "minute gateway_rss suite_rss live evictions hits misses suite_cpu_s"
   local stats now
   stats=$(curl -s --max-time 5 "$url/stats" || echo '{}')
   now=$(rss_mb "${suite_pid:-0}")
   [[ -n $now ]] && suite_rss=$now
-  echo "$1 $(rss_mb "$gateway_pid") $suite_rss $(jq -r '[.playbook.live, .playbook.evictions, .cache.hits, .cache.misses] | map(. // "-") | join(" ")' <<<"$stats")" \
+  now=$(cpu_s "${suite_pid:-0}")
+  [[ -n $now ]] && suite_cpu=$now
+  echo "$1 $(rss_mb "$gateway_pid") $suite_rss $(jq -r '[.playbook.live, .playbook.evictions, .cache.hits, .cache.misses] | map(. // "-") | join(" ")' <<<"$stats") $suite_cpu" \
     >>"$work/samples"
 }
 sample 0
@@ -94,6 +107,8 @@ for _ in $(seq 1 $(((minutes * 60 + 600) * 2))); do
   kill -0 "$suite_pid" 2>/dev/null || break
   now=$(rss_mb "$suite_pid")
   [[ -n $now ]] && suite_rss=$now
+  now=$(cpu_s "$suite_pid")
+  [[ -n $now ]] && suite_cpu=$now
   sleep 0.5
 done
 set +e
@@ -111,18 +126,24 @@ fi
 jq -r '.cases[] | [.scenarios_per_s,
         ([.per_scenario[] | .p99_ms] | max),
         (.per_scenario.cold_search_email.p99_ms // 0),
-        .failures] | @tsv' "$report" >"$work/figures"
+        .failures, .runs, (.gateway_footprint.mean_cpu_percent // -1)] | @tsv' "$report" >"$work/figures"
 awk -v minutes="$minutes" '
-  FNR == NR { rate[FNR] = $1; p99[FNR] = $2; cold[FNR] = $3; fails[FNR] = $4; next }
-  { g[$1] = $2; s[$1] = $3; live[$1] = $4; ev[$1] = $5; hits[$1] = $6; miss[$1] = $7 }
+  FNR == NR { rate[FNR] = $1; p99[FNR] = $2; cold[FNR] = $3; fails[FNR] = $4; runs[FNR] = $5; gcpu[FNR] = $6; next }
+  { g[$1] = $2; s[$1] = $3; live[$1] = $4; ev[$1] = $5; hits[$1] = $6; miss[$1] = $7; scpu[$1] = $8 }
   END {
-    printf "minute  scen/s   p99 ms  cold p99 ms  fails  gateway RSS MB  vs min 1  playbook live  evictions  cache miss %%  suite RSS MB\n"
-    printf "%6s  %6s   %6s  %11s  %5s  %14s  %8s  %13s  %9s  %12s  %12s\n", "0", "-", "-", "-", "-", g[0], "-", live[0], ev[0], "-", s[0]
+    printf "minute  scen/s   p99 ms  cold p99 ms  fails  gateway RSS MB  vs min 1  playbook live  evictions  cache miss %%  suite RSS MB  gateway CPU µs/scen  suite CPU µs/scen\n"
+    printf "%6s  %6s   %6s  %11s  %5s  %14s  %8s  %13s  %9s  %12s  %12s  %19s  %17s\n", "0", "-", "-", "-", "-", g[0], "-", live[0], ev[0], "-", s[0], "-", "-"
+    last_cpu = (scpu[0] == "-" ? 0 : scpu[0])
     ok = 1
     for (m = 1; m <= minutes; ++m) {
       dh = hits[m] - hits[m - 1]; dm = miss[m] - miss[m - 1]
-      printf "%6d  %6.0f   %6.1f  %11.1f  %5d  %14.1f  %+8.1f  %13s  %9s  %12.1f  %12.1f\n", m, rate[m], p99[m], cold[m],
-             fails[m], g[m], g[m] - g[1], live[m], ev[m], (dh + dm > 0 ? 100 * dm / (dh + dm) : 0), s[m]
+      # CPU per scenario: the gateway mean CPU share over the measured minute, and the suite
+      # CPU seconds since the last sample (the setup of its case included).
+      gus = (gcpu[m] >= 0 && runs[m] > 0 && rate[m] > 0) ? sprintf("%.1f", gcpu[m] / 100 * 1e6 / rate[m]) : "-"
+      sus = (scpu[m] != "-" && runs[m] > 0) ? sprintf("%.1f", (scpu[m] - last_cpu) * 1e6 / runs[m]) : "-"
+      if (scpu[m] != "-") last_cpu = scpu[m]
+      printf "%6d  %6.0f   %6.1f  %11.1f  %5d  %14.1f  %+8.1f  %13s  %9s  %12.1f  %12.1f  %19s  %17s\n", m, rate[m], p99[m], cold[m],
+             fails[m], g[m], g[m] - g[1], live[m], ev[m], (dh + dm > 0 ? 100 * dm / (dh + dm) : 0), s[m], gus, sus
       if (m > 1 && g[m] - g[1] > 50) ok = 0
       if (m > 1 && minutes >= 2 && (rate[m] < 0.9 * rate[2] || rate[m] > 1.1 * rate[2])) ok = 0
     }
