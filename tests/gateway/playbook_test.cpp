@@ -93,6 +93,34 @@ TEST(PlaybookMemory, RecordingTheSameAnswerAgainUpdatesTheEntry) {
       memory.record(make("q", "", "w-1", "other"))->updated);  // another corpus, another key
 }
 
+// An update of the same text and role keeps its vector in the graph (it is not re-added); an
+// update that changes the role moves the entry to the new role's vector.
+TEST(PlaybookMemory, UpdatesKeepSimilarMatchesOfTheirRole) {
+  const std::string text = "Need 3 Forklift Operator in Detroit MI for Beacon Freight";
+  const std::string similar = text + "!";
+  PlaybookMemory memory(100);
+  memory.record(make(text, "Forklift Operator", "w-000001"));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(memory.record(make(text, "Forklift Operator", "w-000001"))->updated);
+  }
+  const auto kept = find(memory, similar, "forklift operator");
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_FALSE(kept[0].exact);
+  EXPECT_GE(kept[0].similarity, kPlaybookSimilarity);
+
+  EXPECT_TRUE(memory.record(make(text, "Welder", "w-000001"))->updated);
+  EXPECT_TRUE(find(memory, similar, "forklift operator").empty());
+  const auto moved = find(memory, similar, "Welder");
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(memory.size(), 1u);
+  // The similarity is the one a memory that only ever saw the Welder record gives.
+  PlaybookMemory fresh(100);
+  fresh.record(make(text, "Welder", "w-000001"));
+  const auto expected = find(fresh, similar, "Welder");
+  ASSERT_EQ(expected.size(), 1u);
+  EXPECT_FLOAT_EQ(moved[0].similarity, expected[0].similarity);
+}
+
 TEST(PlaybookMemory, EvictsTheLeastRecentlyRecorded) {
   PlaybookMemory memory(3);
   for (const char* id : {"w-1", "w-2", "w-3"}) memory.record(make("q " + std::string(id), "", id));
