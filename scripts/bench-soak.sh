@@ -146,8 +146,16 @@ awk -v minutes="$minutes" '
              fails[m], g[m], g[m] - g[1], live[m], ev[m], (dh + dm > 0 ? 100 * dm / (dh + dm) : 0), s[m], gus, sus
       if (m > 1 && g[m] - g[1] > 50) ok = 0
       if (m > 1 && minutes >= 2 && (rate[m] < 0.9 * rate[2] || rate[m] > 1.1 * rate[2])) ok = 0
+      if (m > 1 && rate[2] > 0) {
+        d = 100 * (rate[m] / rate[2] - 1)
+        if (m == 2 || d < slow) slow = d
+        if (m == 2 || d > fast) fast = d
+      }
     }
     if (minutes < 2) { print "goal: needs at least 2 minutes"; exit 2 }
+    # Which way the rate strayed: a gateway that degrades shows a slow minute, a shared machine
+    # either way.
+    printf "rate against minute 2, minutes 2-%d: slowest %+.1f %%, fastest %+.1f %%\n", minutes, slow, fast
     printf "goal (after minute 1: gateway RSS within +50 MB of minute 1, rate within 10 %% of minute 2): %s\n", ok ? "held" : "missed"
     exit (ok ? 0 : 1)
   }' "$work/figures" "$work/samples"
