@@ -4,6 +4,9 @@
 #  1. record throughput with durability off and on: wrk posts distinct records for each
 #     --playbook-sync policy (none, batch, always) at each connection count, on a fresh log;
 #     the gateway's /stats gives the fdatasyncs made, so records per sync shows the group commit;
+#     then re-records: each wrk connection re-posts the same MULTITIER_BENCH_PAIRS (text, answer)
+#     pairs over and over after a first pass, so every measured record updates an entry (the
+#     mix's recording scenarios do this all run long); its peer is the distinct-text row;
 #  2. memory under a long stream of distinct texts: records until /stats counts RECORDS inserts,
 #     sampling the gateway's RSS, once with the default capacity and once with the former
 #     default (1,000,000, effectively unbounded here), both without a log.
@@ -14,6 +17,7 @@
 #   MULTITIER_BENCH_DURATION     wrk duration per throughput run (default 10s)
 #   MULTITIER_BENCH_CONNECTIONS  wrk connection counts           (default "8 50")
 #   MULTITIER_BENCH_RECORDS      records of the memory run       (default 200000)
+#   MULTITIER_BENCH_PAIRS        pairs re-recorded per wrk thread (default 1500)
 #   MULTITIER_BENCH_CAPACITY     --playbook-capacity of the bounded memory run (default 10000)
 #   MULTITIER_BENCH_JOBS         build parallelism               (default 2)
 #   MULTITIER_BENCH_GATEWAY_BIN  the gateway measured            (default the build's)
@@ -70,8 +74,10 @@ rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$gateway_pid/statu
 
 cat >"$work/record.lua" <<'LUA'
 -- POST /v1/matrix/playbooks/record with a distinct query_text per request (BENCH_PREFIX keeps
--- runs apart), so every record adds an entry.
+-- runs apart), so every record adds an entry; with BENCH_PAIRS=N each thread cycles through N
+-- (text, answer) pairs instead, so after the first pass every record updates one.
 local prefix = os.getenv("BENCH_PREFIX") or "bench"
+local pairs = tonumber(os.getenv("BENCH_PAIRS") or "0")
 local next_thread = 0
 local counter = 0
 
@@ -82,6 +88,7 @@ end
 
 function request()
   counter = counter + 1
+  if pairs > 0 then counter = counter % pairs end
   local text = string.format("Need %d Pickers in Joliet IL for Beacon Freight [%s-%d-%d]", 1 + counter % 5, prefix,
                              thread_id or 0, counter)
   local body = string.format('{"query_text":"%s","role":"Pickers","answer_id":"w-%06d","answer_corpus":"workers",' ..
@@ -112,6 +119,29 @@ for policy in none batch always; do
                v["p99_us"] / 1000, v["socket_errors"] + v["non2xx"] }' "$work/wrk-$policy-c$c.txt")
     s=$(stats)
     per_sync[$policy,$c]=$(jq -r '.playbook | if .log.syncs > 0 then ((.inserts + .updates) / .log.syncs * 10 | floor / 10 | tostring) else "-" end' <<<"$s")
+    stop_gateway
+  done
+done
+
+# 1b. Re-records: a warm-up pass records the pairs, then the measured run re-records them.
+pairs=${MULTITIER_BENCH_PAIRS:-1500}
+[[ $pairs =~ ^[1-9][0-9]*$ ]] || { echo "bench-playbook: MULTITIER_BENCH_PAIRS must be a positive whole number, not '$pairs'" >&2; exit 2; }
+declare -A urps up50 up99 uerrs uupdates
+for policy in none batch; do
+  for c in $connections; do
+    log=$work/playbook-update-$policy-c$c.jsonl
+    rm -f "$log" "$log.lock"
+    start_gateway --playbook-log "$log" --playbook-sync "$policy"
+    echo "== re-records of $pairs pairs per thread, --playbook-sync $policy, $c connections, $duration" >&2
+    BENCH_PREFIX="update" BENCH_PAIRS=$pairs wrk -t2 -c"$c" -d2s -s "$work/record.lua" "$url" >/dev/null
+    before=$(stats | jq '.playbook.updates')
+    BENCH_PREFIX="update" BENCH_PAIRS=$pairs wrk -t2 -c"$c" -d"$duration" --latency -s "$work/record.lua" "$url" \
+      >"$work/wrk-update-$policy-c$c.txt"
+    read -r urps[$policy,$c] up50[$policy,$c] up99[$policy,$c] uerrs[$policy,$c] < <(awk '/^BENCH/ {
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        printf "%.0f %.2f %.2f %d\n", v["requests"] / (v["duration_us"] / 1e6), v["p50_us"] / 1000,
+               v["p99_us"] / 1000, v["socket_errors"] + v["non2xx"] }' "$work/wrk-update-$policy-c$c.txt")
+    uupdates[$policy,$c]=$(( $(stats | jq '.playbook.updates') - before ))
     stop_gateway
   done
 done
@@ -150,6 +180,15 @@ for policy in none batch always; do
   for c in $connections; do
     printf '%-9s %-6s %10s %9s %9s %7s %14s\n' "$policy" "$c" "${rps[$policy,$c]}" "${p50[$policy,$c]}" \
       "${p99[$policy,$c]}" "${errs[$policy,$c]}" "${per_sync[$policy,$c]}"
+  done
+done
+echo
+echo "re-records ($pairs pairs per wrk thread, recorded once before; wrk -t2, $duration), beside distinct texts:"
+printf '%-9s %-6s %10s %9s %9s %7s %10s %16s\n' "sync" "conns" "req/s" "p50 ms" "p99 ms" "errors" "updates" "distinct req/s"
+for policy in none batch; do
+  for c in $connections; do
+    printf '%-9s %-6s %10s %9s %9s %7s %10s %16s\n' "$policy" "$c" "${urps[$policy,$c]}" "${up50[$policy,$c]}" \
+      "${up99[$policy,$c]}" "${uerrs[$policy,$c]}" "${uupdates[$policy,$c]}" "${rps[$policy,$c]}"
   done
 done
 echo
