@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/unit/temp_path.h"
+
 namespace multitier {
 namespace {
 
@@ -278,16 +280,7 @@ TEST(Footprint, BoundButNotListeningIsNoListener) {
 // A fake /proc: net/tcp and net/tcp6 tables and fd links, nothing else.
 class FakeProc {
  public:
-  FakeProc() {
-    root_ = std::filesystem::path(::testing::TempDir()) /
-            ("footprint_proc_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_ / "net");
-  }
-  ~FakeProc() {
-    std::error_code ignored;
-    std::filesystem::remove_all(root_, ignored);
-  }
+  FakeProc() { std::filesystem::create_directories(root_ / "net"); }
   std::string root() const { return root_.string(); }
   void write(const std::string& name, const std::string& text) {
     std::ofstream(root_ / name) << text;
@@ -299,7 +292,8 @@ class FakeProc {
   }
 
  private:
-  std::filesystem::path root_;
+  unit::PrivateTempDir folder_{"footprint-proc"};
+  const std::filesystem::path& root_ = folder_.path();
 };
 
 TEST(Footprint, FindsListenerInAFakeProcTree) {

@@ -13,8 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
 #include "multitier/pools/generated_queries.h"
 #include "multitier/pools/pools.h"
 #include "multitier/report/report.h"
@@ -22,6 +20,7 @@
 #include "multitier/run/options.h"
 #include "multitier/run/run_config.h"
 #include "tests/unit/scenario_probe.h"
+#include "tests/unit/temp_path.h"
 
 namespace multitier {
 namespace {
@@ -80,8 +79,7 @@ TEST(RosterOption, CorpusNeedsAReadableRosterFile) {
   EXPECT_NE(bad.message.find("--roster: must be seed or corpus, not 'answers'"), std::string::npos)
       << bad.message;
 
-  const std::string file =
-      ::testing::TempDir() + "query_pool_workers_" + std::to_string(::getpid()) + ".jsonl";
+  const std::string file = unit::private_temp_path("query-pool-workers", ".jsonl").string();
   std::ofstream(file) << R"({"id":"w-1","name":"Ana Diaz","status":"active"})" << '\n';
   ASSERT_EQ(
       parse({}, {"MULTITIER_ROSTER=corpus", ("MULTITIER_ROSTER_FILE=" + file).c_str()}, o).action,

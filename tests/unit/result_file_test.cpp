@@ -18,9 +18,8 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include "multitier/common/utf8.h"
+#include "tests/unit/temp_path.h"
 
 namespace multitier {
 namespace {
@@ -563,11 +562,9 @@ TEST(ResultFile, ThreeSegmentsMergeIntoTheWholeRunBinForBin) {
   expect_same_report(merged, read_back(written(merged)));
 }
 
-// The segments' result files in a fresh folder of the test's temporary directory.
-std::vector<std::string> write_files(const std::vector<RunReport>& parts, const std::string& tag) {
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / (tag + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+// The segments' result files, in folders segment-1, segment-2, ... of `dir`.
+std::vector<std::string> write_files(const std::vector<RunReport>& parts,
+                                     const std::filesystem::path& dir) {
   std::vector<std::string> paths;
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const std::filesystem::path folder = dir / ("segment-" + std::to_string(k + 1));
@@ -584,7 +581,8 @@ TEST(ResultFile, MergingTheFilesOneAtATimeEqualsMergingTheReports) {
   Split split = split_run(900);
   split.parts[1].partial = true;
   split.parts[1].partial_reason = "interrupted by a signal after 3.2 s of 10 s per case";
-  const std::vector<std::string> paths = write_files(split.parts, "result_file_test_stream");
+  const unit::PrivateTempDir dir("result-file-stream");
+  const std::vector<std::string> paths = write_files(split.parts, dir.path());
   const RunReport streamed = merge_result_files(paths);
   const RunReport held = merge_results(split.parts, paths);
   expect_same_report(streamed, held);

@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include "tests/unit/scenario_probe.h"
+#include "tests/unit/temp_path.h"
 
 namespace multitier {
 namespace {
@@ -48,8 +47,7 @@ struct CorpusRoster {
                                      "Aurora", "IL", "Beacon Freight", 2}};
 
   static std::unique_ptr<InMemoryWorkerLookup> load() {
-    const std::string path =
-        ::testing::TempDir() + "roster_answers_corpus_" + std::to_string(::getpid()) + ".jsonl";
+    const std::string path = unit::private_temp_path("roster-answers", ".jsonl").string();
     std::ofstream(path) << kCorpus;
     auto lookup = load_worker_lookup_jsonl(path);
     std::remove(path.c_str());

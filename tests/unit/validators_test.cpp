@@ -15,9 +15,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include "multitier/pools/pools.h"
+#include "tests/unit/temp_path.h"
 
 namespace multitier {
 namespace {
@@ -224,9 +224,7 @@ TEST(EmailValidator, ReasonNamesTheMember) {
 
 // A lookup loaded from a corpus file serves the validators like the in-memory roster does.
 TEST(EmailValidator, WorksOverALookupLoadedFromJsonl) {
-  const auto path = (std::filesystem::temp_directory_path() /
-                     ("multitier-validators-" + std::to_string(::getpid()) + ".jsonl"))
-                        .string();
+  const auto path = unit::private_temp_path("validators", ".jsonl").string();
   std::ofstream(path)
       << R"({"id":"w-7","name":"Ann Lee","status":"active","city":"Flint","state":"MI",)"
       << R"("role":"Loaders"})"

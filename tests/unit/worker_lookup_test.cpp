@@ -8,7 +8,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <unistd.h>
+
+#include "tests/unit/temp_path.h"
 
 namespace multitier {
 namespace {
@@ -44,10 +45,11 @@ class JsonlLookup : public testing::Test {
     std::ofstream(path_) << contents;
     return path_;
   }
-  std::string path_ = (std::filesystem::temp_directory_path() /
-                       ("multitier-lookup-" + std::to_string(::getpid()) + "-" +
-                        testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl"))
-                          .string();
+  std::string path_ =
+      unit::private_temp_path(
+          std::string("lookup-") + testing::UnitTest::GetInstance()->current_test_info()->name(),
+          ".jsonl")
+          .string();
 };
 
 TEST_F(JsonlLookup, LoadsWorkersAndIgnoresOtherFields) {
