@@ -277,6 +277,11 @@ class OpenMetricsReporter final : public Reporter {
         }
       };
     };
+    auto per_run = [&](const char* sample_name, std::uint64_t (*increment)(const SeriesInterval&)) {
+      return [&buffer, &out, sample_name, increment](const CaseSeries& view) {
+        counter(out, buffer, view, sample_name, labels(view), increment);
+      };
+    };
     auto per_step = [&](bool http, const char* sample_name, bool failures) {
       return [&buffer, &out, http, sample_name, failures](const CaseSeries& view) {
         for (const StepKey& key : view.steps) {
@@ -343,17 +348,14 @@ class OpenMetricsReporter final : public Reporter {
     auto open = [](const CaseSeries& v) { return v.open; };
     family({"multitier_planned_starts_total", "counter", "",
             "Open model: scenario starts the schedule planned, cumulative."},
-           open, [&](const CaseSeries& view) {
-             counter(out, buffer, view, "multitier_planned_starts_total", labels(view),
-                     [](const SeriesInterval& i) { return i.planned; });
-           });
+           open, per_run("multitier_planned_starts_total", [](const SeriesInterval& i) {
+             return i.planned;
+           }));
     family({"multitier_late_starts_total", "counter", "",
             "Open model: starts that began on a VU more than 1 ms after their planned time, "
             "cumulative."},
-           open, [&](const CaseSeries& view) {
-             counter(out, buffer, view, "multitier_late_starts_total", labels(view),
-                     [](const SeriesInterval& i) { return i.late; });
-           });
+           open,
+           per_run("multitier_late_starts_total", [](const SeriesInterval& i) { return i.late; }));
     family({"multitier_dropped_starts_total", "counter", "",
             "Open model: planned starts dropped (no VU free, backlog full or the run over), "
             "cumulative."},
