@@ -17,6 +17,7 @@
 # server did the same cheap work for every tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/proc.sh
 
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-50}
@@ -63,8 +64,7 @@ printf 'wrk.method = "POST"\nwrk.body = [==[%s]==]\nwrk.headers["Content-Type"] 
 # CPU ticks (user+sys) of the gateway so far; 0 when the gateway is not ours.
 gateway_ticks() {
   [[ -n "$gateway_pid" ]] || { echo 0; return; }
-  # Fields after the ")" of the command name: utime is the 12th, stime the 13th.
-  sed 's/.*) //' "/proc/$gateway_pid/stat" | awk '{print $12 + $13}'
+  proc_cpu_ticks "$gateway_pid"
 }
 tick_us=$((1000000 / $(getconf CLK_TCK)))
 

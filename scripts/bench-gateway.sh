@@ -19,6 +19,7 @@
 #   MULTITIER_BENCH_PROFILE       0 skips the perf profile (default 1; skipped without perf)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/proc.sh
 
 build=${MULTITIER_BENCH_BUILD:-build-gw}
 work=${MULTITIER_BENCH_DIR:-$build/bench}
@@ -186,8 +187,8 @@ stop_gateway || stop_rc=$?
 
 # Before/after: the uncached path on the baseline and the measured binary, alternating per round
 # so drift in machine load favours neither. Each binary loads (or first builds) its own index.
-# The gateway's user+sys CPU in clock ticks (fields 14 and 15 of /proc/PID/stat).
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$gateway_pid/stat"; }
+# The gateway's user+sys CPU in clock ticks.
+cpu_ticks() { proc_cpu_ticks "$gateway_pid"; }
 clk_tck=$(getconf CLK_TCK)
 declare -A cmp_rps cmp_cpu
 if [[ -n $baseline ]]; then

@@ -13,6 +13,7 @@
 # start-up included; peak RSS is its maximum resident set (/usr/bin/time's %M).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/proc.sh
 
 short=${BENCH_SHORT:-30}
 long=${BENCH_LONG:-120}
@@ -41,7 +42,7 @@ trap 'scripts/gateway-ctl.sh stop "$state" >/dev/null 2>&1 || true' EXIT
 
 gateway_ticks() {
   [[ -f "$state/pid" ]] || { echo 0; return; }
-  sed 's/.*) //' "/proc/$(cat "$state/pid")/stat" | awk '{print $12 + $13}'
+  proc_cpu_ticks "$(cat "$state/pid")"
 }
 tick_us=$((1000000 / $(getconf CLK_TCK)))
 

@@ -21,6 +21,7 @@
 # Traffic is loopback only; the gateway this script starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/proc.sh
 
 seconds=${BENCH_SECONDS:-10}
 rates=${BENCH_RATES:-1000 5000 20000}
@@ -66,7 +67,7 @@ fi
 # CPU ticks (user+sys) of the gateway so far; 0 when the gateway is not ours.
 gateway_ticks() {
   [[ -n "$gateway_pid" ]] || { echo 0; return; }
-  sed 's/.*) //' "/proc/$gateway_pid/stat" | awk '{print $12 + $13}'
+  proc_cpu_ticks "$gateway_pid"
 }
 tick_us=$((1000000 / $(getconf CLK_TCK)))
 warmup_s=$(awk -v w="$warmup" 'BEGIN { n = w + 0; if (w ~ /ms$/) n /= 1000; printf "%g", n }')

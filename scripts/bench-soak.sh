@@ -32,6 +32,7 @@
 # Further arguments go to the suite (e.g. --queries seed, --roster corpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/proc.sh
 
 minutes=${SOAK_MINUTES:-10}
 concurrency=${SOAK_CONCURRENCY:-50}
@@ -67,11 +68,13 @@ gateway_pid=$(cat "$state/pid")
 
 rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || true; }
 suite_rss="-"  # the suite's last RSS reading: its last minute ends as the process exits
-# CPU seconds (utime + stime) a process has used so far; the fields after the command's ")".
+# CPU seconds (utime + stime) a process has used so far; nothing when it is gone.
 cpu_s() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  awk -v ticks="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / ticks }' <<<"${stat##*) }"
+  local ticks
+  ticks=$(proc_cpu_ticks "$1")
+  if [[ -n $ticks ]]; then
+    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+  fi
 }
 suite_cpu="-"  # the suite's last CPU reading, as for its RSS
 sample() {  # minute: one line "minute gateway_rss suite_rss live evictions hits misses suite_cpu_s"
